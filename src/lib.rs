@@ -1,0 +1,16 @@
+//! gloo-chart: typed Gloo 1.5 Helm values, validated as Helm reads them, rendered to manifests
+//! and written out as a chart that Helm 3 and Helm 4 install.
+//!
+//! The crate is a pipeline, one module per stage, with data flowing one way:
+//! [`load`] (files and `--set` flags into positioned trees, merged as Helm coalesces them) →
+//! [`validate`] (JSON schema generated from [`model`], then semantic rules; the result is typed
+//! [`model::Values`]) → [`render`] (minijinja templates) → [`write`] (stdout, a directory, a chart).
+//! [`diag`] is the one diagnostic type every stage reports through.
+
+pub mod cli;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod validate;
+pub mod write;

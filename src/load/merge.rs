@@ -1,0 +1,1 @@
+//! Helm's coalescing: user layers merged over each other, then over the chart defaults.

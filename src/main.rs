@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(gloo_chart::cli::main());
+}

@@ -1,0 +1,1 @@
+//! Rendering typed values into manifests with the minijinja templates under `templates/`.

@@ -1,0 +1,1 @@
+//! Validation: the generated JSON schema first, then the semantic rules a schema cannot express.

@@ -1,0 +1,1 @@
+//! Writing results: stdout, one file per template, or a whole chart directory.
