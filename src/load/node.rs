@@ -33,11 +33,19 @@ pub enum Value {
 pub struct Node {
     pub value: Value,
     pub location: Location,
+    /// The scalar as written, kept only when YAML 1.1 resolved plain (unquoted) text to
+    /// something other than a string (`on` → true, `0777` → 511), so messages can say
+    /// "quote it".
+    pub plain: Option<Box<str>>,
 }
 
 impl Node {
     pub fn new(value: Value, location: Location) -> Self {
-        Node { value, location }
+        Node {
+            value,
+            location,
+            plain: None,
+        }
     }
 
     /// The value as plain JSON (what Helm passes to the schema and the templates).

@@ -1,0 +1,1 @@
+//! Istio integration: sidecars built for a mesh version, and the checks Helm cannot make.
