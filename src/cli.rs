@@ -1,5 +1,456 @@
 //! Command-line flags and the one function per subcommand.
+//!
+//! Raw flags are parsed by clap into [`Cli`]; each subcommand's `run_*` function turns them into
+//! the configuration of one pipeline run and returns an [`Exit`]. `main` only maps that to the
+//! process exit code: 0 ok, 1 invalid input or findings, 2 usage or I/O error.
 
+use crate::diag::{self, Diagnostic, Severity};
+use crate::load::{self, Limits, Sources};
+use crate::validate::{self, Validated};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Exit status of one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Invalid = 1,
+    Usage = 2,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gloo-chart",
+    version,
+    about = "Generate, validate and render Gloo 1.5 Helm values and charts for Istio mTLS",
+    long_about = "gloo-chart turns Gloo 1.5 Helm values into a validated, Istio-mTLS-ready install: \
+it writes values files for a mesh's Istio version, validates values exactly as Helm reads them \
+(with FILE:LINE:COL on every finding), renders the manifests the upstream Gloo 1.5.0 chart \
+renders, and writes a chart that Helm 3 and Helm 4 install."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a complete, commented values.yaml with Istio SDS on, built for a mesh's Istio version.
+    Values(ValuesArgs),
+    /// Validate values files against the schema and the checks Helm cannot make.
+    Validate(ValidateArgs),
+    /// Print the manifests the values render to, as `helm template` prints them.
+    Render(RenderArgs),
+    /// Write a ready chart directory that Helm 3 and Helm 4 install.
+    Chart(ChartArgs),
+    /// Print the JSON schema of the values.
+    Schema,
+    /// Print the values as Helm passes them to templates (defaults and all layers merged), as JSON.
+    Merge(MergeArgs),
+}
+
+/// The value layers, named and ordered as Helm's flags are.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ValueFlags {
+    /// Values file (repeatable, or comma-separated); `-` reads standard input.
+    #[arg(
+        short = 'f',
+        long = "values",
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    pub values: Vec<PathBuf>,
+    /// Set a value: `path.to.key=value[,key=value]` (typed as Helm types --set).
+    #[arg(long = "set", value_name = "KEY=VAL")]
+    pub set: Vec<String>,
+    /// Set a value that is always a string.
+    #[arg(long = "set-string", value_name = "KEY=VAL")]
+    pub set_string: Vec<String>,
+    /// Set a value from JSON: `key=<json>`.
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// Set a value to the contents of a file: `key=path`.
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Set a value to the literal rest of the argument (no escapes, commas kept).
+    #[arg(long = "set-literal", value_name = "KEY=VAL")]
+    pub set_literal: Vec<String>,
+    /// Refuse values files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_size: u64,
+}
+
+impl ValueFlags {
+    fn sources(&self) -> Sources {
+        Sources {
+            files: self.values.clone(),
+            set_json: self.set_json.clone(),
+            set: self.set.clone(),
+            set_string: self.set_string.clone(),
+            set_file: self.set_file.clone(),
+            set_literal: self.set_literal.clone(),
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_size,
+            ..Limits::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub layers: ValueFlags,
+    /// Files or directories (walked for *.yaml and *.yml) each validated on its own on top of
+    /// the -f/--set layers.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub layers: ValueFlags,
+    /// Namespace the release is installed into.
+    #[arg(
+        short = 'n',
+        long,
+        env = "HELM_NAMESPACE",
+        default_value = "gloo-system"
+    )]
+    pub namespace: String,
+    /// Release name.
+    #[arg(long, default_value = "gloo")]
+    pub release_name: String,
+    /// Also print the CustomResourceDefinitions.
+    #[arg(long)]
+    pub include_crds: bool,
+    /// Write one file per template into this directory instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    #[command(flatten)]
+    pub layers: ValueFlags,
+    /// Directory to write the chart into.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Replace DIR when it exists and is not empty.
+    #[arg(long)]
+    pub force: bool,
+    /// Namespace the chart is generated for.
+    #[arg(
+        short = 'n',
+        long,
+        env = "HELM_NAMESPACE",
+        default_value = "gloo-system"
+    )]
+    pub namespace: String,
+    /// Chart version (strict SemVer).
+    #[arg(long, default_value = "1.5.0")]
+    pub chart_version: String,
+    /// Turn Istio SDS on, with a sidecar built for this Istio version (as `values` does).
+    #[command(flatten)]
+    pub istio: IstioFlags,
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct IstioFlags {
+    /// Istio version of the mesh (1.6.x to 1.19.x); turns Istio SDS on.
+    #[arg(long, value_name = "X.Y.Z")]
+    pub istio_version: Option<String>,
+    /// How the sidecar authenticates to istiod.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub jwt_policy: Option<JwtPolicyArg>,
+    /// ISTIO_META_MESH_ID of the sidecar.
+    #[arg(long, value_name = "ID")]
+    pub mesh_id: Option<String>,
+    /// ISTIO_META_CLUSTER_ID of the sidecar (Istio 1.7 and later).
+    #[arg(long, value_name = "ID")]
+    pub cluster_id: Option<String>,
+    /// Trust domain of the mesh.
+    #[arg(long, value_name = "DOMAIN")]
+    pub trust_domain: Option<String>,
+    /// Address of istiod (discovery and CA).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub istiod_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JwtPolicyArg {
+    #[value(name = "third-party-jwt")]
+    ThirdParty,
+    #[value(name = "first-party-jwt")]
+    FirstParty,
+}
+
+#[derive(Debug, Args)]
+pub struct ValuesArgs {
+    #[command(flatten)]
+    pub layers: ValueFlags,
+    #[command(flatten)]
+    pub istio: IstioFlags,
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    #[command(flatten)]
+    pub layers: ValueFlags,
+}
+
+/// Parses `args` (program name first) and runs the command. Testable entry point.
+pub fn run_from<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() {
+                err.write_all(text.as_bytes())
+            } else {
+                out.write_all(text.as_bytes())
+            };
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Validate(a) => run_validate(&a, out, err),
+        Command::Render(a) => run_render(&a, out, err),
+        Command::Chart(a) => run_chart(&a, out, err),
+        Command::Values(a) => run_values(&a, out, err),
+        Command::Schema => write_out(out, crate::model::schema_text().as_bytes()),
+        Command::Merge(a) => run_merge(&a, out, err),
+    };
+    match result {
+        Ok(exit) => exit,
+        Err(Failure::BrokenPipe) => Exit::Ok,
+        Err(Failure::Io(msg)) => {
+            let _ = writeln!(err, "gloo-chart: error: {msg}");
+            Exit::Usage
+        }
+    }
+}
+
+/// The process entry point: real arguments and streams.
 pub fn main() -> i32 {
-    0
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    run_from(std::env::args_os(), &mut out, &mut err) as i32
+}
+
+/// Why a run stopped early: a closed stdout pipe (not an error), or an I/O or usage problem.
+#[derive(Debug)]
+pub enum Failure {
+    BrokenPipe,
+    Io(String),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Io(e.to_string())
+        }
+    }
+}
+
+impl From<load::LoadError> for Failure {
+    fn from(e: load::LoadError) -> Self {
+        Failure::Io(e.to_string())
+    }
+}
+
+type RunResult = Result<Exit, Failure>;
+
+fn write_out(out: &mut dyn Write, bytes: &[u8]) -> RunResult {
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(Exit::Ok)
+}
+
+fn print_diagnostics(err: &mut dyn Write, diags: &[Diagnostic]) -> Result<(), Failure> {
+    for d in diags {
+        writeln!(err, "{d}")?;
+    }
+    Ok(())
+}
+
+fn exit_for(diags: &[Diagnostic]) -> Exit {
+    if diag::has_errors(diags) {
+        Exit::Invalid
+    } else {
+        Exit::Ok
+    }
+}
+
+/// Loads and validates the layers; prints the findings; returns typed values only when valid.
+fn load_valid(layers: &ValueFlags, err: &mut dyn Write) -> Result<(Validated, Exit), Failure> {
+    let validated = validate::load_and_validate(&layers.sources(), None, &layers.limits())?;
+    print_diagnostics(err, &validated.diagnostics)?;
+    let exit = exit_for(&validated.diagnostics);
+    Ok((validated, exit))
+}
+
+fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    let sources = args.layers.sources();
+    let limits = args.layers.limits();
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut files_checked = 0usize;
+    if args.paths.is_empty() {
+        let v = validate::load_and_validate(&sources, None, &limits)?;
+        files_checked += 1;
+        all.extend(v.diagnostics);
+    } else {
+        let files = collect_paths(&args.paths)?;
+        for file in &files {
+            let v = validate::load_and_validate(&sources, Some(file), &limits)?;
+            files_checked += 1;
+            all.extend(v.diagnostics);
+        }
+    }
+    diag::sort(&mut all);
+    match args.output {
+        OutputFormat::Text => {
+            print_diagnostics(out, &all)?;
+            let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+            let warnings = all.len() - errors;
+            writeln!(
+                err,
+                "{files_checked} checked, {errors} error{}, {warnings} warning{}",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            )?;
+        }
+        OutputFormat::Json => {
+            let items: Vec<serde_json::Value> = all.iter().map(diagnostic_json).collect();
+            let text =
+                serde_json::to_string_pretty(&items).map_err(|e| Failure::Io(e.to_string()))?;
+            writeln!(out, "{text}")?;
+        }
+    }
+    Ok(exit_for(&all))
+}
+
+fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "file": &*d.location.source,
+        "line": d.location.line,
+        "column": d.location.col,
+        "path": d.path,
+        "severity": d.severity.as_str(),
+        "rule": d.rule,
+        "message": d.message,
+        "hint": d.hint,
+    })
+}
+
+/// Expands directories into their `*.yaml`/`*.yml` files (sorted); keeps files as given.
+fn collect_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            for entry in walkdir::WalkDir::new(path).follow_links(true) {
+                let entry = entry.map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+                if entry.file_type().is_file() && is_yaml(entry.path()) {
+                    found.push(entry.into_path());
+                }
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml") | Some("yml")
+    )
+}
+
+fn run_merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    let loaded = load::load_user(&args.layers.sources(), None, &args.layers.limits())?;
+    let mut diags = loaded.diagnostics;
+    let (merged, merge_diags) = load::merge::coalesce(&validate::defaults_node(), loaded.user);
+    diags.extend(merge_diags);
+    diag::sort(&mut diags);
+    print_diagnostics(err, &diags)?;
+    if diag::has_errors(&diags) {
+        return Ok(Exit::Invalid);
+    }
+    let text =
+        serde_json::to_string_pretty(&merged.to_json()).map_err(|e| Failure::Io(e.to_string()))?;
+    writeln!(out, "{text}")?;
+    Ok(Exit::Ok)
+}
+
+fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    let (validated, exit) = load_valid(&args.layers, err)?;
+    let Some(values) = validated.values else {
+        return Ok(exit);
+    };
+    let opts = crate::render::RenderOptions {
+        release_name: args.release_name.clone(),
+        namespace: args.namespace.clone(),
+        include_crds: args.include_crds,
+    };
+    let docs = match crate::render::render(&values, &opts) {
+        Ok(docs) => docs,
+        Err(e) => {
+            writeln!(err, "gloo-chart: error: {e}")?;
+            return Ok(Exit::Invalid);
+        }
+    };
+    match &args.output_dir {
+        Some(dir) => {
+            crate::render::write_dir(&docs, dir).map_err(|e| Failure::Io(e.to_string()))?;
+            Ok(Exit::Ok)
+        }
+        None => write_out(out, crate::render::to_stream(&docs).as_bytes()),
+    }
+}
+
+fn run_values(args: &ValuesArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    let _ = (args, out, err);
+    Ok(Exit::Ok)
+}
+
+fn run_chart(args: &ChartArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    let _ = (args, out, err);
+    Ok(Exit::Ok)
 }

@@ -9,9 +9,9 @@
 
 pub mod cli;
 pub mod diag;
+pub mod istio;
 pub mod load;
 pub mod model;
 pub mod render;
 pub mod validate;
 pub mod write;
-pub mod istio;

@@ -1,1 +1,369 @@
-//! Rendering typed values into manifests with the minijinja templates under `templates/`.
+//! Rendering values into manifests with the minijinja templates under `templates/`.
+//!
+//! # Contract for template authors
+//! - **Files.** Every file under `templates/` is embedded in the binary at build time
+//!   (`build.rs`); `templates/` is the source of truth. Every `*.yaml` file whose name does not
+//!   start with `_` is rendered; `_*` files (e.g. `_helpers.j2`) are macro libraries, loaded only
+//!   through `{% import %}` / `{% from ... import %}`. Files under `templates/crds/` are rendered
+//!   only with [`RenderOptions::include_crds`] and are printed first, as Helm prints `crds/`.
+//!   A template may produce several documents separated by lines starting with `---`;
+//!   empty documents are dropped, comment-only ones are kept (as Helm keeps them).
+//! - **Context.** `values`: the full values tree as JSON (`serde_json::to_value(&model::Values)`:
+//!   upstream value names, defaults applied, optional values absent). `release`:
+//!   `{name, namespace}`. Maps iterate in sorted key order, like Helm's `range`.
+//! - **Undefined values.** [`UndefinedBehavior::SemiStrict`]: an absent value may be tested
+//!   (`{% if values.x %}`, `is defined`), but printing it, iterating it or walking into it
+//!   (`values.x.y` when `x` is absent) is an error. Guard optional values before use.
+//! - **Printing.** No auto-escaping. Numbers print as integers when integral; printing `none`
+//!   is an error. Template-controlled text may be printed as is; every string that comes from
+//!   values or options goes through the `yaml` filter (one safe YAML scalar on one line,
+//!   quoted by yaml.v2's rules). Maps and lists go through `toyaml(N)`, which behaves like
+//!   Helm's `toYaml | nindent N`: a newline, then block YAML indented by N spaces.
+//! - **Other filters.** `kebabcase` (sprig's, for gateway proxy names), `nindent(N)` for raw
+//!   multi-line text (a newline, then every non-empty line indented by N).
+//! - **Output.** [`render_json`] returns [`Document`]s in `helm template` order (see
+//!   [`order`]); [`to_stream`] prints them with `# Source:` headers; [`write_dir`] writes one file
+//!   per template as `helm template --output-dir` does. The same input always gives the same
+//!   bytes. Template errors come back as [`RenderError`]s naming the template and line.
+
+mod filters;
+mod order;
+pub mod yaml;
+
+use crate::diag::{Diagnostic, Location};
+use minijinja::{context, AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+/// The chart name used in `# Source:` lines and output paths.
+pub const CHART_NAME: &str = "gloo";
+
+/// What the caller chooses besides the values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    pub release_name: String,
+    pub namespace: String,
+    /// Render the CRD templates (`templates/crds/`) and print them first.
+    pub include_crds: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release_name: "gloo".to_string(),
+            namespace: "gloo-system".to_string(),
+            include_crds: false,
+        }
+    }
+}
+
+/// One rendered YAML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Template file it came from, relative to `templates/`, e.g. `7-gateway-proxy-deployment.yaml`
+    /// or `crds/gateway.yaml`.
+    pub template: String,
+    /// The document, trimmed, without a leading `---`.
+    pub text: String,
+}
+
+impl Document {
+    /// The path Helm prints after `# Source:`, e.g. `gloo/templates/8-default-gateways.yaml`.
+    pub fn source(&self) -> String {
+        match self.template.strip_prefix("crds/") {
+            Some(file) => format!("{CHART_NAME}/crds/{file}"),
+            None => format!("{CHART_NAME}/templates/{}", self.template),
+        }
+    }
+}
+
+/// Why rendering failed.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template failed to compile or to render.
+    Template {
+        template: String,
+        line: Option<usize>,
+        message: String,
+    },
+    /// A template rendered text that is not valid YAML.
+    Manifest { template: String, message: String },
+    /// The values could not be turned into the template context.
+    Values(String),
+    /// Writing output failed, or a path would leave the output directory.
+    Io { path: PathBuf, message: String },
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::Template {
+                template,
+                line: Some(line),
+                message,
+            } => write!(f, "templates/{template}:{line}: {message}"),
+            RenderError::Template {
+                template, message, ..
+            } => write!(f, "templates/{template}: {message}"),
+            RenderError::Manifest { template, message } => {
+                write!(f, "templates/{template}: rendered invalid YAML: {message}")
+            }
+            RenderError::Values(message) => write!(f, "values cannot be rendered: {message}"),
+            RenderError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+impl RenderError {
+    /// True for I/O failures (exit 2); everything else is a finding about the input (exit 1).
+    pub fn is_io(&self) -> bool {
+        matches!(self, RenderError::Io { .. })
+    }
+
+    /// The error as a located diagnostic (template file and line; column 1).
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let (source, line) = match self {
+            RenderError::Template { template, line, .. } => {
+                (format!("templates/{template}"), line.unwrap_or(1))
+            }
+            RenderError::Manifest { template, .. } => (format!("templates/{template}"), 1),
+            RenderError::Values(_) => ("<values>".to_string(), 1),
+            RenderError::Io { path, .. } => (path.display().to_string(), 1),
+        };
+        let message = match self {
+            RenderError::Template { message, .. } => message.clone(),
+            RenderError::Manifest { message, .. } => format!("rendered invalid YAML: {message}"),
+            RenderError::Values(m) | RenderError::Io { message: m, .. } => m.clone(),
+        };
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        Diagnostic::error(Location::new(Arc::from(source), line, 1), "render", message)
+    }
+}
+
+fn template_error(name: &str, err: &minijinja::Error) -> RenderError {
+    let mut message = match err.detail() {
+        Some(detail) => format!("{}: {detail}", err.kind()),
+        None => err.kind().to_string(),
+    };
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        message.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    RenderError::Template {
+        template: err.name().unwrap_or(name).to_string(),
+        line: err.line(),
+        message,
+    }
+}
+
+/// The names of every embedded template file, sorted.
+pub fn template_names() -> impl Iterator<Item = &'static str> {
+    embedded::TEMPLATES.iter().map(|(name, _)| *name)
+}
+
+fn is_rendered(name: &str, include_crds: bool) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    if !name.ends_with(".yaml") || base.starts_with('_') {
+        return false;
+    }
+    if name.starts_with("crds/") {
+        return include_crds;
+    }
+    !name.contains('/')
+}
+
+fn environment() -> Result<Environment<'static>, RenderError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_formatter(filters::format_value);
+    env.set_recursion_limit(100);
+    filters::register(&mut env);
+    for (name, source) in embedded::TEMPLATES {
+        env.add_template(name, source)
+            .map_err(|e| template_error(name, &e))?;
+    }
+    Ok(env)
+}
+
+/// Reads what Helm needs to sort a document: its kind, and whether it is a hook.
+fn head(template: &str, text: &str) -> Result<(String, bool), RenderError> {
+    let parsed: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| RenderError::Manifest {
+            template: template.to_string(),
+            message: e.to_string(),
+        })?;
+    let kind = parsed
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or("")
+        .to_string();
+    let hook = parsed
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get("helm.sh/hook"))
+        .is_some();
+    Ok((kind, hook))
+}
+
+/// Renders every template with `values` (the JSON form of the typed values) and returns the
+/// documents in `helm template` order.
+pub fn render_json(
+    values: &serde_json::Value,
+    opts: &RenderOptions,
+) -> Result<Vec<Document>, RenderError> {
+    if !values.is_object() {
+        return Err(RenderError::Values("the values root must be a map".into()));
+    }
+    let env = environment()?;
+    let ctx = context! {
+        values => Value::from(minijinja::value::Serde(values)),
+        release => context! {
+            name => opts.release_name.clone(),
+            namespace => opts.namespace.clone(),
+        },
+    };
+    let mut crds = Vec::new();
+    let mut generic = Vec::new();
+    let mut hooks = Vec::new();
+    for (name, _) in embedded::TEMPLATES {
+        if !is_rendered(name, opts.include_crds) {
+            continue;
+        }
+        let tmpl = env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        let text = tmpl.render(&ctx).map_err(|e| template_error(name, &e))?;
+        for doc in order::split_documents(&text) {
+            let (kind, hook) = head(name, &doc)?;
+            let document = Document {
+                template: name.to_string(),
+                text: doc,
+            };
+            if name.starts_with("crds/") {
+                crds.push(document);
+            } else if hook {
+                hooks.push((kind, document));
+            } else {
+                generic.push((kind, document));
+            }
+        }
+    }
+    order::sort_by_kind(&mut generic);
+    order::sort_by_kind(&mut hooks);
+    crds.extend(generic.into_iter().map(|(_, d)| d));
+    crds.extend(hooks.into_iter().map(|(_, d)| d));
+    Ok(crds)
+}
+
+/// Renders typed values (defaults applied, already validated); see [`render_json`].
+pub fn render(
+    values: &crate::model::Values,
+    opts: &RenderOptions,
+) -> Result<Vec<Document>, RenderError> {
+    let json = serde_json::to_value(values).map_err(|e| RenderError::Values(e.to_string()))?;
+    render_json(&json, opts)
+}
+
+/// Prints documents as `helm template` does: `---`, `# Source: ...`, the document.
+pub fn to_stream(docs: &[Document]) -> String {
+    let mut out = String::new();
+    for doc in docs {
+        out.push_str("---\n# Source: ");
+        out.push_str(&doc.source());
+        out.push('\n');
+        out.push_str(&doc.text);
+        out.push('\n');
+    }
+    out
+}
+
+fn safe_relative(template: &str) -> bool {
+    let path = Path::new(template);
+    !template.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Writes one file per template under `dir`, at `dir/<source path>` (e.g.
+/// `dir/gloo/templates/7-gateway-proxy-deployment.yaml`), as `helm template --output-dir` does:
+/// each document of the template with its `---` / `# Source:` header, in printing order.
+/// Returns the files written. Refuses any template name that would leave `dir`.
+pub fn write_dir(docs: &[Document], dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for doc in docs {
+        if !safe_relative(&doc.template) {
+            return Err(RenderError::Io {
+                path: dir.join(&doc.template),
+                message: "refusing to write outside the output directory".into(),
+            });
+        }
+        let path = dir.join(doc.source());
+        let chunk = to_stream(std::slice::from_ref(doc));
+        match files.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, text)) => text.push_str(&chunk),
+            None => files.push((path, chunk)),
+        }
+    }
+    let io_err = |path: &Path, e: std::io::Error| RenderError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut written = Vec::new();
+    for (path, text) in files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| io_err(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Error kind used by filters for bad input; kept here so every filter reports alike.
+pub(crate) fn filter_error(message: impl Into<String>) -> minijinja::Error {
+    minijinja::Error::new(ErrorKind::InvalidOperation, message.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_yaml_files_outside_underscore_are_rendered() {
+        assert!(is_rendered("7-gateway-proxy-deployment.yaml", false));
+        assert!(!is_rendered("_helpers.j2", false));
+        assert!(!is_rendered("_helpers.yaml", false));
+        assert!(!is_rendered("crds/gateway.yaml", false));
+        assert!(is_rendered("crds/gateway.yaml", true));
+    }
+
+    #[test]
+    fn write_dir_refuses_paths_leaving_the_directory() {
+        let dir = std::env::temp_dir().join("gloo-chart-render-unit-escape");
+        let docs = vec![Document {
+            template: "../escape.yaml".into(),
+            text: "a: 1".into(),
+        }];
+        assert!(matches!(
+            write_dir(&docs, &dir),
+            Err(RenderError::Io { .. })
+        ));
+        assert!(!dir.join("..").join("escape.yaml").exists());
+    }
+
+    #[test]
+    fn source_paths_follow_helm() {
+        let d = Document {
+            template: "crds/gateway.yaml".into(),
+            text: String::new(),
+        };
+        assert_eq!(d.source(), "gloo/crds/gateway.yaml");
+    }
+}

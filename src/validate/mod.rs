@@ -1,1 +1,120 @@
 //! Validation: the generated JSON schema first, then the semantic rules a schema cannot express.
+//!
+//! Input is the merged, positioned values tree (chart defaults plus every user layer, as Helm
+//! coalesces them). Output is typed [`Values`] when nothing is wrong, and every finding, sorted.
+//! Typed values are the only thing the renderer accepts, so invalid values never render.
+
+pub mod schema;
+
+use crate::diag::{self, Diagnostic, Location};
+use crate::load::{self, Key, Map, Node, Value};
+use crate::model::{self, Values};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Name under which the chart defaults appear in diagnostics.
+pub const DEFAULTS_SOURCE: &str = "<chart defaults>";
+
+/// The result of loading and validating one set of layers.
+#[derive(Debug)]
+pub struct Validated {
+    /// Defaults and user layers, merged as Helm merges them.
+    pub merged: Node,
+    /// Present when there is no error.
+    pub values: Option<Values>,
+    /// Every finding, sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Validated {
+    pub fn has_errors(&self) -> bool {
+        diag::has_errors(&self.diagnostics)
+    }
+}
+
+/// Loads the `-f`/`--set*` layers (plus an optional overlay file after the `-f` files), merges
+/// them over the chart defaults and validates the result.
+pub fn load_and_validate(
+    sources: &load::Sources,
+    overlay: Option<&Path>,
+    limits: &load::Limits,
+) -> Result<Validated, load::LoadError> {
+    let loaded = load::load_user(sources, overlay, limits)?;
+    let mut diagnostics = loaded.diagnostics;
+    let (merged, merge_diags) = load::merge::coalesce(&defaults_node(), loaded.user);
+    diagnostics.extend(merge_diags);
+    if diag::has_errors(&diagnostics) {
+        // Values that did not even parse are not worth checking against the schema: the
+        // schema would report the holes the syntax errors left.
+        diag::sort(&mut diagnostics);
+        return Ok(Validated {
+            merged,
+            values: None,
+            diagnostics,
+        });
+    }
+    let mut validated = validate_tree(merged);
+    validated.diagnostics.extend(diagnostics);
+    diag::sort(&mut validated.diagnostics);
+    Ok(validated)
+}
+
+/// Validates an already merged tree: schema, typing, then semantic rules.
+pub fn validate_tree(merged: Node) -> Validated {
+    let json = merged.to_json();
+    let mut diagnostics = schema::check(&merged, &json, model::validator(), &model::schema_json());
+    let mut values = None;
+    if diagnostics.is_empty() {
+        match serde_json::from_value::<Values>(json) {
+            Ok(v) => values = Some(v),
+            Err(e) => diagnostics.push(Diagnostic::error(
+                merged.location.clone(),
+                "model",
+                format!("values do not fit the model: {e}"),
+            )),
+        }
+        diagnostics.extend(crate::istio::checks::check(&merged));
+    }
+    if diag::has_errors(&diagnostics) {
+        values = None;
+    }
+    diag::sort(&mut diagnostics);
+    Validated {
+        merged,
+        values,
+        diagnostics,
+    }
+}
+
+/// The chart defaults (from the model) as a positioned tree.
+pub fn defaults_node() -> Node {
+    let source: Arc<str> = Arc::from(DEFAULTS_SOURCE);
+    from_json(&model::defaults_json(), &Location::new(source, 1, 1))
+}
+
+/// Builds a tree from JSON, every node placed at `at` (JSON carries no positions).
+pub fn from_json(json: &serde_json::Value, at: &Location) -> Node {
+    use serde_json::Value as J;
+    let value = match json {
+        J::Null => Value::Null,
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or_default()),
+        },
+        J::String(s) => Value::Str(s.clone()),
+        J::Array(items) => Value::Seq(items.iter().map(|i| from_json(i, at)).collect()),
+        J::Object(obj) => {
+            let mut map = Map::new();
+            for (k, v) in obj {
+                let key = Key {
+                    name: k.clone(),
+                    location: at.clone(),
+                };
+                map.insert(k.clone(), (key, from_json(v, at)));
+            }
+            Value::Map(map)
+        }
+    };
+    Node::new(value, at.clone())
+}

@@ -1,0 +1,598 @@
+//! YAML emission for templates: one scalar emitter for every user string, and a block dumper
+//! that prints a JSON value the way Helm's `toYaml` does.
+//!
+//! Both follow the quoting rules of yaml.v2 (the library behind Helm's `toYaml` and behind the
+//! Kubernetes tools that read the output): a string that YAML 1.1 would read back as something
+//! else (`yes`, `on`, `8081`, `1e3`, `""`, `~`, a date) is double-quoted; a string whose first
+//! characters or inner `: ` / ` #` would be taken as YAML syntax is single-quoted; control
+//! characters force double quotes with escapes. When in doubt the emitter quotes: an extra pair
+//! of quotes costs nothing, a string read back as a number breaks a manifest.
+//!
+//! Differences from yaml.v2, all textual only (the data read back is the same): long plain
+//! strings are not folded at 80 columns, and floats print in Rust's shortest form.
+
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// Emits `s` as one YAML scalar on a single line, safe in any block position (mapping value,
+/// sequence item or mapping key). Multi-line strings become double-quoted with `\n` escapes,
+/// because a literal block would need to know the indentation of the surrounding text.
+pub fn scalar_inline(s: &str) -> String {
+    match choose_style(s, false) {
+        Style::Plain => s.to_string(),
+        Style::Single => single_quoted(s),
+        Style::Double | Style::Literal => double_quoted(s),
+    }
+}
+
+/// Prints a number the way Helm's `toYaml` does for JSON numbers: integral values as integers.
+pub fn number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    match n.as_f64() {
+        Some(f) => float(f),
+        None => n.to_string(),
+    }
+}
+
+/// Prints a float: integral values below 1e21 without a fraction, others in shortest form.
+pub fn float(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
+        if f == 0.0 {
+            return "0".to_string();
+        }
+        return format!("{f:.0}");
+    }
+    if f.is_nan() {
+        return ".nan".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf" } else { "-.inf" }.to_string();
+    }
+    format!("{f}")
+}
+
+/// Dumps `v` as block YAML, like `toYaml` (yaml.v2 `Marshal`): keys in yaml.v2's natural order,
+/// sequences not indented under their key, two spaces per level. No trailing newline.
+pub fn to_block(v: &Value) -> String {
+    let mut out = String::new();
+    match v {
+        Value::Object(m) if !m.is_empty() => write_map(&mut out, m, 0),
+        Value::Array(a) if !a.is_empty() => write_seq(&mut out, a, 0),
+        _ => {
+            let (text, _) = scalar_block(v, 0);
+            out.push_str(&text);
+        }
+    }
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn pad(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+fn sorted_entries(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+    entries.sort_by(|a, b| key_order(a.0, b.0));
+    entries
+}
+
+/// Writes the entries of a non-empty map, each key at column `indent`.
+fn write_map(out: &mut String, m: &serde_json::Map<String, Value>, indent: usize) {
+    for (i, (k, v)) in sorted_entries(m).into_iter().enumerate() {
+        if i > 0 {
+            pad(out, indent);
+        }
+        out.push_str(&scalar_inline(k));
+        out.push(':');
+        write_value_after_key(out, v, indent);
+    }
+}
+
+/// Writes what follows `key:`; the key sits at column `indent`.
+fn write_value_after_key(out: &mut String, v: &Value, indent: usize) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            out.push('\n');
+            pad(out, indent + 2);
+            write_map(out, m, indent + 2);
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            pad(out, indent);
+            write_seq(out, a, indent);
+        }
+        _ => {
+            out.push(' ');
+            let (text, _) = scalar_block(v, indent + 2);
+            out.push_str(&text);
+            out.push('\n');
+        }
+    }
+}
+
+/// Writes the items of a non-empty sequence, each `- ` at column `indent` (the first one's
+/// padding is already written).
+fn write_seq(out: &mut String, a: &[Value], indent: usize) {
+    for (i, v) in a.iter().enumerate() {
+        if i > 0 {
+            pad(out, indent);
+        }
+        out.push_str("- ");
+        match v {
+            Value::Object(m) if !m.is_empty() => write_map(out, m, indent + 2),
+            Value::Array(inner) if !inner.is_empty() => write_seq(out, inner, indent + 2),
+            _ => {
+                let (text, _) = scalar_block(v, indent + 2);
+                out.push_str(&text);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// A scalar (or empty collection) in block context; literal blocks indent their content by
+/// `content_indent`. Returns the text and whether it spans several lines.
+fn scalar_block(v: &Value, content_indent: usize) -> (String, bool) {
+    match v {
+        Value::Null => ("null".to_string(), false),
+        Value::Bool(b) => (b.to_string(), false),
+        Value::Number(n) => (number(n), false),
+        Value::Object(_) => ("{}".to_string(), false),
+        Value::Array(_) => ("[]".to_string(), false),
+        Value::String(s) => match choose_style(s, true) {
+            Style::Plain => (s.clone(), false),
+            Style::Single => (single_quoted(s), false),
+            Style::Double => (double_quoted(s), false),
+            Style::Literal => (literal(s, content_indent), true),
+        },
+    }
+}
+
+fn literal(s: &str, indent: usize) -> String {
+    let mut head = String::from("|");
+    if s.starts_with(' ') || s.starts_with('\n') {
+        head.push('2');
+    }
+    if !s.ends_with('\n') {
+        head.push('-');
+    } else if s.ends_with("\n\n") || s == "\n" {
+        head.push('+');
+    }
+    let mut out = head;
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            pad(&mut out, indent);
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+}
+
+/// yaml.v2's choice of style for a string in block context (`block_ok`) or in a position where
+/// a literal block is impossible.
+fn choose_style(s: &str, block_ok: bool) -> Style {
+    let a = analyze(s);
+    if s.contains('\n') {
+        if block_ok && a.block_allowed {
+            return Style::Literal;
+        }
+        return Style::Double;
+    }
+    if resolves_to_non_string(s) {
+        return Style::Double;
+    }
+    if a.plain_allowed {
+        return Style::Plain;
+    }
+    if a.single_allowed {
+        return Style::Single;
+    }
+    Style::Double
+}
+
+struct Analysis {
+    plain_allowed: bool,
+    single_allowed: bool,
+    block_allowed: bool,
+}
+
+fn is_printable(c: char) -> bool {
+    let u = c as u32;
+    u == 0x0A
+        || (0x20..=0x7E).contains(&u)
+        || u == 0x85
+        || ((0xA0..=0xD7FF).contains(&u))
+        || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
+        || (0x10000..=0x10FFFF).contains(&u)
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_blank_or_end(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => c == ' ' || c == '\t' || is_break(c),
+    }
+}
+
+/// The emitter's scalar analysis (libyaml `yaml_emitter_analyze_scalar`), block context.
+fn analyze(s: &str) -> Analysis {
+    if s.is_empty() {
+        return Analysis {
+            plain_allowed: false,
+            single_allowed: true,
+            block_allowed: false,
+        };
+    }
+    let mut block_indicators = s.starts_with("---") || s.starts_with("...");
+    if block_indicators {
+        let rest = s[3..].chars().next();
+        block_indicators = is_blank_or_end(rest);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut special = false;
+    let mut line_breaks = false;
+    let (mut leading_space, mut leading_break) = (false, false);
+    let (mut trailing_space, mut trailing_break) = (false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut prev_space, mut prev_break) = (false, false);
+    let mut preceded_by_blank = true;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let followed_by_blank = is_blank_or_end(next);
+        if i == 0 {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
+                '?' | ':' | '-' if followed_by_blank => block_indicators = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                ':' if followed_by_blank => block_indicators = true,
+                '#' if preceded_by_blank => block_indicators = true,
+                _ => {}
+            }
+        }
+        if !is_printable(c) || c == '\u{FEFF}' {
+            special = true;
+        }
+        if is_break(c) {
+            line_breaks = true;
+        }
+        if c == ' ' {
+            if i == 0 {
+                leading_space = true;
+            }
+            if i == chars.len() - 1 {
+                trailing_space = true;
+            }
+            if prev_break {
+                break_space = true;
+            }
+            prev_space = true;
+            prev_break = false;
+        } else if is_break(c) {
+            if i == 0 {
+                leading_break = true;
+            }
+            if i == chars.len() - 1 {
+                trailing_break = true;
+            }
+            if prev_space {
+                space_break = true;
+            }
+            prev_space = false;
+            prev_break = true;
+        } else {
+            prev_space = false;
+            prev_break = false;
+        }
+        preceded_by_blank = c == ' ' || c == '\t' || is_break(c);
+    }
+    let mut plain = true;
+    let mut single = true;
+    let mut block = true;
+    if leading_space || leading_break || trailing_space || trailing_break {
+        plain = false;
+    }
+    if trailing_space {
+        block = false;
+    }
+    if break_space {
+        plain = false;
+        single = false;
+    }
+    if space_break || special {
+        plain = false;
+        single = false;
+        block = false;
+    }
+    if line_breaks {
+        plain = false;
+    }
+    if block_indicators {
+        plain = false;
+    }
+    Analysis {
+        plain_allowed: plain,
+        single_allowed: single,
+        block_allowed: block,
+    }
+}
+
+/// True when YAML 1.1 (yaml.v2 `resolve`) would read the plain text `s` as something other than
+/// a string: null, bool, int, float, merge key, timestamp, or a base-60 number.
+fn resolves_to_non_string(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true",
+        "True", "TRUE", "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+        ".NaN", ".NAN", "<<",
+    ];
+    if WORDS.contains(&s) {
+        return true;
+    }
+    let first = match s.chars().next() {
+        Some(c) => c,
+        None => return true,
+    };
+    if !(first.is_ascii_digit() || matches!(first, '+' | '-' | '.')) {
+        return false;
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    looks_like_int(&plain) || looks_like_float(&plain) || is_base60(s) || looks_like_date(s)
+}
+
+fn looks_like_int(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if body.is_empty() {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
+    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
+        if let Some(digits) = lower.strip_prefix(prefix) {
+            return !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
+        }
+    }
+    body.chars().all(|c| c.is_ascii_digit())
+}
+
+fn looks_like_float(s: &str) -> bool {
+    // ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match b.find(['e', 'E']) {
+        Some(i) => (&b[..i], Some(&b[i + 1..])),
+        None => (b, None),
+    };
+    let mantissa_ok = if let Some(frac) = mantissa.strip_prefix('.') {
+        !frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit())
+    } else {
+        let (int, frac) = match mantissa.find('.') {
+            Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
+            None => (mantissa, ""),
+        };
+        !int.is_empty()
+            && int.chars().all(|c| c.is_ascii_digit())
+            && frac.chars().all(|c| c.is_ascii_digit())
+    };
+    let exponent_ok = match exponent {
+        None => true,
+        Some(e) => {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+        }
+    };
+    mantissa_ok && exponent_ok
+}
+
+fn is_base60(s: &str) -> bool {
+    // ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (main, frac) = match b.find('.') {
+        Some(i) => (&b[..i], Some(&b[i + 1..])),
+        None => (b, None),
+    };
+    if let Some(f) = frac {
+        if !f.chars().all(|c| c.is_ascii_digit() || c == '_') {
+            return false;
+        }
+    }
+    let mut parts = main.split(':');
+    let head = parts.next().unwrap_or("");
+    if !head.starts_with(|c: char| c.is_ascii_digit())
+        || !head.chars().all(|c| c.is_ascii_digit() || c == '_')
+    {
+        return false;
+    }
+    let mut count = 0;
+    for p in parts {
+        count += 1;
+        let ok = match p.len() {
+            1 => p.chars().all(|c| c.is_ascii_digit()),
+            2 => {
+                let mut cs = p.chars();
+                matches!(cs.next(), Some('0'..='5')) && matches!(cs.next(), Some('0'..='9'))
+            }
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    count > 0
+}
+
+fn looks_like_date(s: &str) -> bool {
+    // yaml.v2 tries timestamps only when the text starts with four digits and a dash.
+    let b = s.as_bytes();
+    b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+fn single_quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\0' => out.push_str("\\0"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\x0B' => out.push_str("\\v"),
+            '\x0C' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\x1B' => out.push_str("\\e"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if !is_printable(c) || c == '\u{FEFF}' => {
+                let u = c as u32;
+                if u <= 0xFF {
+                    out.push_str(&format!("\\x{u:02X}"));
+                } else if u <= 0xFFFF {
+                    out.push_str(&format!("\\u{u:04X}"));
+                } else {
+                    out.push_str(&format!("\\U{u:08X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// yaml.v2's natural key order (`sorter.go`): letters after non-letters, digit runs compared as
+/// numbers, otherwise code point order.
+pub fn key_order(a: &str, b: &str) -> Ordering {
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    let mut i = 0;
+    while i < ar.len() && i < br.len() {
+        if ar[i] == br[i] {
+            i += 1;
+            continue;
+        }
+        let al = ar[i].is_alphabetic();
+        let bl = br[i].is_alphabetic();
+        if al && bl {
+            return ar[i].cmp(&br[i]);
+        }
+        if al || bl {
+            return if bl {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let (mut an, mut bn) = (0u128, 0u128);
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && ar[j - 1].is_ascii_digit() {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && ar[ai].is_ascii_digit() {
+            an = an
+                .saturating_mul(10)
+                .saturating_add(ar[ai] as u128 - '0' as u128);
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && br[bi].is_ascii_digit() {
+            bn = bn
+                .saturating_mul(10)
+                .saturating_add(br[bi] as u128 - '0' as u128);
+            bi += 1;
+        }
+        if an != bn {
+            return an.cmp(&bn);
+        }
+        if ai != bi {
+            return ai.cmp(&bi);
+        }
+        return ar[i].cmp(&br[i]);
+    }
+    ar.len().cmp(&br.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn quoting_follows_yaml_v2() {
+        let cases = [
+            ("plain", "plain"),
+            ("yes", "\"yes\""),
+            ("on", "\"on\""),
+            ("8081", "\"8081\""),
+            ("1e3", "\"1e3\""),
+            ("", "\"\""),
+            ("2024-01-15", "\"2024-01-15\""),
+            ("1:30", "\"1:30\""),
+            ("&x", "'&x'"),
+            ("*x", "'*x'"),
+            ("- x", "'- x'"),
+            ("a: b", "'a: b'"),
+            ("a #b", "'a #b'"),
+            (" lead", "' lead'"),
+            ("it's", "it's"),
+            ("say \"hi\"", "say \"hi\""),
+            ("a\tb", "\"a\\tb\""),
+            ("héllo ✓", "héllo ✓"),
+            ("-x", "-x"),
+            ("a\nb", "\"a\\nb\""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(scalar_inline(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn block_dump_sorts_keys_and_keeps_lists_flush() {
+        let v = json!({"b": [1, {"y": "2", "x": true}], "a": {}, "_u": "x\ny\n", "10": 1, "9": 2});
+        let want = "_u: |\n  x\n  y\n\"9\": 2\n\"10\": 1\na: {}\nb:\n- 1\n- x: true\n  y: \"2\"";
+        assert_eq!(to_block(&v), want);
+    }
+
+    #[test]
+    fn integral_floats_print_as_integers() {
+        assert_eq!(float(10101.0), "10101");
+        assert_eq!(float(1.5), "1.5");
+    }
+}

@@ -1,0 +1,460 @@
+//! Schema validation with located findings.
+//!
+//! The JSON schema generated from the model is what Helm enforces too, but Helm reports a JSON
+//! pointer and nothing else. Here each schema error is mapped back through the positioned tree to
+//! the file, line and column the offending value came from, with the value path in Helm's dotted
+//! form, what the schema expected, what was found, and a hint where one is known.
+
+use crate::diag::{Diagnostic, Location};
+use crate::load::node::pointer_to_path;
+use crate::load::{Node, Value};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value as Json;
+
+/// Validates the merged values against the generated schema. `schema` is the schema document
+/// the validator was built from; it is read to suggest near-miss key names.
+pub fn check(
+    merged: &Node,
+    json: &Json,
+    validator: &jsonschema::Validator,
+    schema: &Json,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for error in validator.iter_errors(json) {
+        let pointer = error.instance_path().as_str().to_string();
+        let schema_pointer = error.schema_path().as_str().to_string();
+        let (node, _) = merged.lookup_pointer(&pointer);
+        let path = pointer_to_path(merged, &pointer);
+        explain(
+            merged,
+            node,
+            &pointer,
+            &path,
+            error.kind(),
+            &schema_pointer,
+            schema,
+            &mut out,
+        );
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn explain(
+    root: &Node,
+    node: &Node,
+    pointer: &str,
+    path: &str,
+    kind: &ValidationErrorKind,
+    schema_pointer: &str,
+    schema: &Json,
+    out: &mut Vec<Diagnostic>,
+) {
+    let at = node.location.clone();
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = allowed_keys(schema, schema_pointer);
+            for key in unexpected {
+                let (location, key_path) = key_site(root, node, pointer, key);
+                let mut d = Diagnostic::error(
+                    location,
+                    "schema-unknown-key",
+                    format!("unknown key `{key}`"),
+                )
+                .with_path(key_path);
+                if let Some(hint) = unknown_key_hint(path, key, &allowed) {
+                    d = d.with_hint(hint);
+                }
+                out.push(d);
+            }
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_word(t.as_str()).to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| type_word(t.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let mut d = Diagnostic::error(
+                at,
+                "schema-type",
+                format!("expected {expected}, found {}", describe(node)),
+            )
+            .with_path(path);
+            if let Some(hint) = quote_hint(node, &expected) {
+                d = d.with_hint(hint);
+            }
+            out.push(d);
+        }
+        ValidationErrorKind::Enum { options } => {
+            let choices = match options.as_ref() {
+                Json::Array(items) => items.iter().map(render_json).collect::<Vec<_>>(),
+                other => vec![render_json(other)],
+            };
+            let mut d = Diagnostic::error(
+                at,
+                "schema-enum",
+                format!(
+                    "expected one of {}, found {}",
+                    choices.join(", "),
+                    describe(node)
+                ),
+            )
+            .with_path(path);
+            if choices == ["false"] && matches!(node.value, Value::Bool(true)) {
+                d = d.with_hint(
+                    "gloo-chart generates gateway-mode installs only; ingress and knative modes are not supported",
+                );
+            } else if let Some(hint) = quote_hint(node, "string") {
+                d = d.with_hint(hint);
+            } else if let Value::Str(s) = &node.value {
+                let names: Vec<String> = choices
+                    .iter()
+                    .map(|c| c.trim_matches('"').to_string())
+                    .collect();
+                if let Some(best) = closest(s, names.iter().map(String::as_str)) {
+                    d = d.with_hint(format!("did you mean `{best}`?"));
+                }
+            }
+            out.push(d);
+        }
+        ValidationErrorKind::Constant { expected_value } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-const",
+                format!(
+                    "expected {}, found {}",
+                    render_json(expected_value),
+                    describe(node)
+                ),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::Required { property } => {
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_string);
+            out.push(
+                Diagnostic::error(
+                    at,
+                    "schema-required",
+                    format!("missing required key `{name}`"),
+                )
+                .with_path(path),
+            )
+        }
+        ValidationErrorKind::Minimum { limit } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-range",
+                format!(
+                    "expected a value of at least {limit}, found {}",
+                    describe(node)
+                ),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::Maximum { limit } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-range",
+                format!(
+                    "expected a value of at most {limit}, found {}",
+                    describe(node)
+                ),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::ExclusiveMinimum { limit } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-range",
+                format!("expected a value above {limit}, found {}", describe(node)),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::ExclusiveMaximum { limit } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-range",
+                format!("expected a value below {limit}, found {}", describe(node)),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::Pattern { pattern } => {
+            let (expected, hint) = pattern_words(pattern);
+            let mut d = Diagnostic::error(
+                at,
+                "schema-pattern",
+                format!("expected {expected}, found {}", describe(node)),
+            )
+            .with_path(path);
+            if let Some(hint) = hint {
+                d = d.with_hint(hint);
+            }
+            out.push(d);
+        }
+        ValidationErrorKind::PropertyNames { error } => {
+            // The inner error's instance is the offending key itself.
+            let key = error.instance().as_str().unwrap_or_default().to_string();
+            let (location, key_path) = key_site(root, node, pointer, &key);
+            let expected = match error.kind() {
+                ValidationErrorKind::Pattern { pattern } => pattern_words(pattern).0,
+                _ => "a valid name".to_string(),
+            };
+            out.push(
+                Diagnostic::error(
+                    location,
+                    "schema-key-name",
+                    format!("key `{key}` is not allowed here: expected {expected}"),
+                )
+                .with_path(key_path),
+            );
+        }
+        ValidationErrorKind::MinLength { limit } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-length",
+                format!(
+                    "expected at least {limit} character{}, found {}",
+                    if *limit == 1 { "" } else { "s" },
+                    describe(node)
+                ),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::MaxLength { limit } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-length",
+                format!(
+                    "expected at most {limit} characters, found {}",
+                    describe(node)
+                ),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::MinItems { limit } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-length",
+                format!(
+                    "expected at least {limit} item(s), found {}",
+                    describe(node)
+                ),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::MaxItems { limit } => out.push(
+            Diagnostic::error(
+                at,
+                "schema-length",
+                format!("expected at most {limit} item(s), found {}", describe(node)),
+            )
+            .with_path(path),
+        ),
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            let expected = alternatives(context);
+            out.push(
+                Diagnostic::error(
+                    at,
+                    "schema-type",
+                    format!("expected {expected}, found {}", describe(node)),
+                )
+                .with_path(path),
+            );
+        }
+        ValidationErrorKind::FalseSchema => {
+            out.push(
+                Diagnostic::error(at, "schema-unknown-key", "this key is not allowed here")
+                    .with_path(path),
+            );
+        }
+        other => out.push(
+            Diagnostic::error(
+                at,
+                "schema",
+                format!(
+                    "value does not satisfy `{}`: found {}",
+                    other.keyword(),
+                    describe(node)
+                ),
+            )
+            .with_path(path),
+        ),
+    }
+}
+
+/// Where a map key was written, and its value path. Falls back to the map itself.
+fn key_site(root: &Node, map_node: &Node, pointer: &str, key: &str) -> (Location, String) {
+    let escaped = key.replace('~', "~0").replace('/', "~1");
+    let key_path = pointer_to_path(root, &format!("{pointer}/{escaped}"));
+    match &map_node.value {
+        Value::Map(map) => match map.get(key) {
+            Some((k, _)) => (k.location.clone(), key_path),
+            None => (map_node.location.clone(), key_path),
+        },
+        _ => (map_node.location.clone(), key_path),
+    }
+}
+
+/// The property names the schema object at `schema_pointer/..` declares.
+fn allowed_keys(schema: &Json, schema_pointer: &str) -> Vec<String> {
+    let parent = schema_pointer.rsplit_once('/').map_or("", |(head, _)| head);
+    schema
+        .pointer(parent)
+        .and_then(|s| s.get("properties"))
+        .and_then(Json::as_object)
+        .map(|props| props.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn unknown_key_hint(parent_path: &str, key: &str, allowed: &[String]) -> Option<String> {
+    if parent_path.is_empty() && key == "gatewayProxy" {
+        return Some(
+            "gateway proxies are configured under `gatewayProxies.NAME`, e.g. `gatewayProxies.gatewayProxy`"
+                .to_string(),
+        );
+    }
+    if let Some(best) = closest(key, allowed.iter().map(String::as_str)) {
+        return Some(format!("did you mean `{best}`?"));
+    }
+    if !allowed.is_empty() && allowed.len() <= 12 {
+        return Some(format!("allowed keys here: {}", allowed.join(", ")));
+    }
+    None
+}
+
+/// The candidate nearest to `word`: equal ignoring case, or within a small edit distance,
+/// or with one being the other plus a trailing `s`.
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for cand in candidates {
+        let cl = cand.to_lowercase();
+        let dist = if cl == lower {
+            0
+        } else if cl.trim_end_matches('s') == lower.trim_end_matches('s') {
+            1
+        } else {
+            edit_distance(&lower, &cl)
+        };
+        let limit = (word.chars().count().max(3) / 3).max(1);
+        if dist <= limit && best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// A hint for plain YAML 1.1 scalars that were resolved to something the user likely did not mean.
+fn quote_hint(node: &Node, expected: &str) -> Option<String> {
+    let plain = node.plain.as_deref()?;
+    if !expected.contains("string") {
+        return None;
+    }
+    let kind = match node.value {
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) | Value::Float(_) => "a number",
+        Value::Null => "null",
+        _ => return None,
+    };
+    Some(format!(
+        "quote it: YAML 1.1 reads unquoted {plain} as {kind}; write \"{plain}\""
+    ))
+}
+
+fn type_word(t: &str) -> &str {
+    match t {
+        "object" => "a map",
+        "array" => "a list",
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "a boolean",
+        "null" => "null",
+        other => other,
+    }
+}
+
+fn pattern_words(pattern: &str) -> (String, Option<String>) {
+    if pattern.contains("[a-z0-9]") && pattern.contains("-") {
+        (
+            "a DNS-1123 name".to_string(),
+            Some(
+                "use lower-case letters, digits and '-', starting and ending with a letter or digit"
+                    .to_string(),
+            ),
+        )
+    } else {
+        (format!("a value matching `{pattern}`"), None)
+    }
+}
+
+fn alternatives(context: &[Vec<jsonschema::ValidationError<'static>>]) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for branch in context {
+        for err in branch {
+            if err.instance_path().as_str().is_empty() || err.instance_path().as_str() == "/" {
+                if let ValidationErrorKind::Type { kind } = err.kind() {
+                    let w = match kind {
+                        TypeKind::Single(t) => type_word(t.as_str()).to_string(),
+                        TypeKind::Multiple(set) => set
+                            .iter()
+                            .map(|t| type_word(t.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                    };
+                    if !words.contains(&w) {
+                        words.push(w);
+                    }
+                }
+            }
+        }
+    }
+    if words.is_empty() {
+        "a value matching one of the allowed forms".to_string()
+    } else {
+        words.join(" or ")
+    }
+}
+
+fn render_json(v: &Json) -> String {
+    match v {
+        Json::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    }
+}
+
+/// "string \"x\"", "integer 3", "a map", ... for messages.
+pub fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Int(i) => format!("integer {i}"),
+        Value::Float(f) => format!("number {f}"),
+        Value::Str(s) => {
+            let shown: String = s.chars().take(60).collect();
+            let more = if s.chars().count() > 60 { "…" } else { "" };
+            format!("string {:?}{more}", shown)
+        }
+        Value::Seq(items) => format!("a list of {}", items.len()),
+        Value::Map(_) => "a map".to_string(),
+    }
+}

@@ -1,1 +1,0 @@
-//! Writing results: stdout, one file per template, or a whole chart directory.
