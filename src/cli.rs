@@ -141,6 +141,9 @@ pub struct RenderArgs {
     /// Write one file per template into this directory instead of printing.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// Turn Istio SDS on, with a sidecar built for this Istio version (as `values` does).
+    #[command(flatten)]
+    pub istio: IstioFlags,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +174,9 @@ pub struct ChartArgs {
 
 #[derive(Debug, Args, Default, Clone)]
 pub struct IstioFlags {
+    /// Turn Istio SDS on (implied by every other Istio flag).
+    #[arg(long)]
+    pub istio: bool,
     /// Istio version of the mesh (1.6.x to 1.19.x); turns Istio SDS on.
     #[arg(long, value_name = "X.Y.Z")]
     pub istio_version: Option<String>,
@@ -208,6 +214,10 @@ pub struct ValuesArgs {
     /// Write to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Schema reference written in the file's `# yaml-language-server: $schema=` line, for
+    /// editors (a path relative to the file, or a URL).
+    #[arg(long, value_name = "URL", default_value = "values.schema.json")]
+    pub schema_ref: String,
 }
 
 #[derive(Debug, Args)]
@@ -222,7 +232,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let argv: Vec<String> = args
+        .into_iter()
+        .map(|a| a.into().to_string_lossy().into_owned())
+        .collect();
+    let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -242,7 +256,7 @@ where
     let result = match cli.command {
         Command::Validate(a) => run_validate(&a, out, err),
         Command::Render(a) => run_render(&a, out, err),
-        Command::Chart(a) => run_chart(&a, out, err),
+        Command::Chart(a) => run_chart(&a, &argv, out, err),
         Command::Values(a) => run_values(&a, out, err),
         Command::Schema => write_out(out, crate::model::schema_text().as_bytes()),
         Command::Merge(a) => run_merge(&a, out, err),
@@ -314,7 +328,17 @@ fn exit_for(diags: &[Diagnostic]) -> Exit {
 
 /// Loads and validates the layers; prints the findings; returns typed values only when valid.
 fn load_valid(layers: &ValueFlags, err: &mut dyn Write) -> Result<(Validated, Exit), Failure> {
-    let validated = validate::load_and_validate(&layers.sources(), None, &layers.limits())?;
+    load_valid_with(layers, None, err)
+}
+
+/// As [`load_valid`], with an extra layer applied over the user's (before the defaults).
+fn load_valid_with(
+    layers: &ValueFlags,
+    extra: Option<crate::load::Node>,
+    err: &mut dyn Write,
+) -> Result<(Validated, Exit), Failure> {
+    let validated =
+        validate::load_and_validate_with(&layers.sources(), None, extra, &layers.limits())?;
     print_diagnostics(err, &validated.diagnostics)?;
     let exit = exit_for(&validated.diagnostics);
     Ok((validated, exit))
@@ -420,7 +444,10 @@ fn run_merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunR
 }
 
 fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
-    let (validated, exit) = load_valid(&args.layers, err)?;
+    let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let (validated, exit) = load_valid_with(&args.layers, overlay, err)?;
     let Some(values) = validated.values else {
         return Ok(exit);
     };
@@ -446,11 +473,167 @@ fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Ru
 }
 
 fn run_values(args: &ValuesArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
-    let _ = (args, out, err);
-    Ok(Exit::Ok)
+    let Some(overlay) = istio_overlay(&args.istio, true, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let (validated, exit) = load_valid_with(&args.layers, overlay, err)?;
+    let Some(values) = validated.values else {
+        return Ok(exit);
+    };
+    let text = values_text(&values, &args.schema_ref)?;
+    match &args.output {
+        Some(path) => {
+            crate::write::write_file_atomic(path, text.as_bytes())
+                .map_err(|e| Failure::Io(e.to_string()))?;
+            Ok(Exit::Ok)
+        }
+        None => write_out(out, text.as_bytes()),
+    }
 }
 
-fn run_chart(args: &ChartArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
-    let _ = (args, out, err);
-    Ok(Exit::Ok)
+/// The commented values file for typed values.
+fn values_text(values: &crate::model::Values, schema_ref: &str) -> Result<String, Failure> {
+    let json = serde_json::to_value(values).map_err(|e| Failure::Io(e.to_string()))?;
+    let header = vec![
+        format!("yaml-language-server: $schema={schema_ref}"),
+        String::new(),
+        format!(
+            "Values for the Gloo {} chart, written by gloo-chart {}.",
+            crate::model::CHART_VERSION,
+            env!("CARGO_PKG_VERSION")
+        ),
+        "Every value is listed with its effective setting; validate edits with `gloo-chart validate`.".to_string(),
+        String::new(),
+    ];
+    Ok(crate::values_file::commented_yaml(
+        &json,
+        crate::model::schema_ref(),
+        &header,
+    ))
+}
+
+/// The Istio layer: SDS on and, when the mesh's version needs it, a sidecar built for it.
+/// `always` turns SDS on even when no Istio flag is given. Returns `None` after printing an
+/// error when the flags cannot be honoured.
+fn istio_overlay(
+    flags: &IstioFlags,
+    always: bool,
+    err: &mut dyn Write,
+) -> Result<Option<Option<crate::load::Node>>, Failure> {
+    use crate::istio::sidecar::{build_sidecar, needs_custom_sidecar, JwtPolicy, SidecarOptions};
+    let given = flags.istio
+        || flags.istio_version.is_some()
+        || flags.jwt_policy.is_some()
+        || flags.mesh_id.is_some()
+        || flags.cluster_id.is_some()
+        || flags.trust_domain.is_some()
+        || flags.istiod_address.is_some();
+    if !always && !given {
+        return Ok(Some(None));
+    }
+    let version = flags
+        .istio_version
+        .clone()
+        .unwrap_or_else(|| crate::istio::sidecar::DEFAULT_SIDECAR_VERSION.to_string());
+    let mut opts = SidecarOptions::new(&version);
+    opts.jwt_policy = match flags.jwt_policy {
+        Some(JwtPolicyArg::FirstParty) => JwtPolicy::FirstParty,
+        _ => JwtPolicy::ThirdParty,
+    };
+    opts.mesh_id = flags.mesh_id.clone();
+    opts.cluster_id = flags.cluster_id.clone();
+    opts.trust_domain = flags.trust_domain.clone();
+    opts.istiod_address = flags.istiod_address.clone();
+    let sidecar = match needs_custom_sidecar(&opts) {
+        Ok(false) => None,
+        Ok(true) => match build_sidecar(&opts) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                writeln!(err, "gloo-chart: error: --istio-version {version}: {e}")?;
+                return Ok(None);
+            }
+        },
+        Err(e) => {
+            writeln!(err, "gloo-chart: error: --istio-version {version}: {e}")?;
+            return Ok(None);
+        }
+    };
+    let mut sds = serde_json::json!({ "enabled": true });
+    if let Some(container) = sidecar {
+        sds["customSidecars"] = serde_json::json!([container]);
+    }
+    let overlay = serde_json::json!({ "global": { "istioSDS": sds } });
+    let source: std::sync::Arc<str> = std::sync::Arc::from(format!("--istio-version {version}"));
+    Ok(Some(Some(validate::from_json(
+        &overlay,
+        &crate::diag::Location::new(source, 1, 1),
+    ))))
+}
+
+fn run_chart(
+    args: &ChartArgs,
+    argv: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> RunResult {
+    let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let (validated, exit) = load_valid_with(&args.layers, overlay, err)?;
+    let Some(values) = validated.values else {
+        return Ok(exit);
+    };
+    let opts = crate::render::RenderOptions {
+        release_name: "gloo".to_string(),
+        namespace: args.namespace.clone(),
+        include_crds: true,
+    };
+    let docs = match crate::render::render(&values, &opts) {
+        Ok(docs) => docs,
+        Err(e) => {
+            writeln!(err, "gloo-chart: error: {e}")?;
+            return Ok(Exit::Invalid);
+        }
+    };
+    let spec = crate::write::ChartSpec {
+        out_dir: args.output.clone(),
+        force: args.force,
+        namespace: args.namespace.clone(),
+        release_name_hint: "gloo".to_string(),
+        chart_version: args.chart_version.clone(),
+        app_version: crate::model::CHART_VERSION.to_string(),
+        values_yaml: values_text(&values, "values.schema.json")?,
+        schema_json: crate::model::schema_text(),
+        docs,
+        regenerate_command: regenerate_command(argv),
+        values_reference: String::new(),
+    };
+    match crate::write::write_chart(&spec) {
+        Ok(()) => {
+            writeln!(out, "wrote chart {}", args.output.display())?;
+            Ok(Exit::Ok)
+        }
+        Err(e) => {
+            writeln!(err, "gloo-chart: error: {e}")?;
+            Ok(if e.exit_code() == 1 {
+                Exit::Invalid
+            } else {
+                Exit::Usage
+            })
+        }
+    }
+}
+
+/// The command line that wrote a chart, as a shell command that writes it again (over the old one).
+fn regenerate_command(argv: &[String]) -> String {
+    let mut words: Vec<String> = vec!["gloo-chart".to_string()];
+    words.extend(argv.iter().skip(1).cloned());
+    if !words.iter().any(|w| w == "--force") {
+        words.push("--force".to_string());
+    }
+    words
+        .iter()
+        .map(|w| crate::write::shell_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -14,4 +14,5 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod validate;
+pub mod values_file;
 pub mod write;

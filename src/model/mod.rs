@@ -42,7 +42,7 @@ pub use proxy::{
     GracefulShutdown, PodTemplate, ProxyDaemonSetKind, ProxyDeploymentKind, ProxyKind,
     ProxyService, ProxyTracing, ReadinessProbe,
 };
-pub use schema::{schema_json, schema_text, validator};
+pub use schema::{schema_json, schema_ref, schema_text, validator};
 pub use settings::{
     AwsSettings, Integrations, InvalidConfigPolicy, Knative, KnativeProxy, Settings,
 };

@@ -55,8 +55,13 @@ const SCHEMA_MAP_KEYWORDS: &[&str] = &["properties", "patternProperties", "defin
 
 /// The values schema as JSON (built once per process).
 pub fn schema_json() -> Value {
+    schema_ref().clone()
+}
+
+/// The values schema, built once per process and borrowed.
+pub fn schema_ref() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(build).clone()
+    SCHEMA.get_or_init(build)
 }
 
 /// The values schema as pretty JSON with a trailing newline: the content of

@@ -39,9 +39,24 @@ pub fn load_and_validate(
     overlay: Option<&Path>,
     limits: &load::Limits,
 ) -> Result<Validated, load::LoadError> {
+    load_and_validate_with(sources, overlay, None, limits)
+}
+
+/// As [`load_and_validate`], with `extra` merged over all user layers (as one more `-f` file
+/// would be) before the defaults; `gloo-chart values` adds its Istio layer this way.
+pub fn load_and_validate_with(
+    sources: &load::Sources,
+    overlay: Option<&Path>,
+    extra: Option<Node>,
+    limits: &load::Limits,
+) -> Result<Validated, load::LoadError> {
     let loaded = load::load_user(sources, overlay, limits)?;
     let mut diagnostics = loaded.diagnostics;
-    let (merged, merge_diags) = load::merge::coalesce(&defaults_node(), loaded.user);
+    let mut user = loaded.user;
+    if let Some(extra) = extra {
+        load::merge::merge_layers(&mut user, extra);
+    }
+    let (merged, merge_diags) = load::merge::coalesce(&defaults_node(), user);
     diagnostics.extend(merge_diags);
     if diag::has_errors(&diagnostics) {
         // Values that did not even parse are not worth checking against the schema: the
@@ -62,7 +77,7 @@ pub fn load_and_validate(
 /// Validates an already merged tree: schema, typing, then semantic rules.
 pub fn validate_tree(merged: Node) -> Validated {
     let json = merged.to_json();
-    let mut diagnostics = schema::check(&merged, &json, model::validator(), &model::schema_json());
+    let mut diagnostics = schema::check(&merged, &json, model::validator(), model::schema_ref());
     let mut values = None;
     if diagnostics.is_empty() {
         match serde_json::from_value::<Values>(json) {

@@ -32,7 +32,7 @@ pub(crate) fn go_string(text: &str) -> String {
 }
 
 /// `text` as one POSIX shell word: unchanged when it needs no quoting, else single-quoted.
-pub(crate) fn shell_word(text: &str) -> String {
+pub fn shell_word(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()

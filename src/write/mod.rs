@@ -12,9 +12,11 @@ mod error;
 mod escape;
 mod semver;
 
+pub use atomic::write_file_atomic;
 pub use chart::{
     write_chart, ChartSpec, DEFAULT_CHART_VERSION, GENERATED_VALUES_FILE, GUARD_TEMPLATE,
 };
 pub use error::WriteError;
+pub use escape::shell_word;
 
 pub use crate::render::Document;
