@@ -326,12 +326,8 @@ fn exit_for(diags: &[Diagnostic]) -> Exit {
     }
 }
 
-/// Loads and validates the layers; prints the findings; returns typed values only when valid.
-fn load_valid(layers: &ValueFlags, err: &mut dyn Write) -> Result<(Validated, Exit), Failure> {
-    load_valid_with(layers, None, err)
-}
-
-/// As [`load_valid`], with an extra layer applied over the user's (before the defaults).
+/// Loads and validates the layers (plus `extra`, applied over the user's before the defaults);
+/// prints the findings; returns typed values only when valid.
 fn load_valid_with(
     layers: &ValueFlags,
     extra: Option<crate::load::Node>,
