@@ -345,19 +345,31 @@ fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let limits = args.layers.limits();
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut files_checked = 0usize;
+    // Files that could not be read are reported and skipped, so one unreadable overlay does not
+    // hide the findings of the others; they make the exit code 2.
+    let mut unreadable: Vec<String> = Vec::new();
     if args.paths.is_empty() {
         let v = validate::load_and_validate(&sources, None, &limits)?;
         files_checked += 1;
         all.extend(v.diagnostics);
     } else {
-        let files = collect_paths(&args.paths)?;
+        let files = collect_paths(&args.paths, &mut unreadable);
         for file in &files {
-            let v = validate::load_and_validate(&sources, Some(file), &limits)?;
-            files_checked += 1;
-            all.extend(v.diagnostics);
+            match validate::load_and_validate(&sources, Some(file), &limits) {
+                Ok(v) => {
+                    files_checked += 1;
+                    all.extend(v.diagnostics);
+                }
+                // The overlay itself failed: skip it. A failing -f base fails the whole run.
+                Err(e) if e.path() == file.as_path() => unreadable.push(e.to_string()),
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     diag::sort(&mut all);
+    for problem in &unreadable {
+        writeln!(err, "gloo-chart: error: {problem}")?;
+    }
     match args.output {
         OutputFormat::Text => {
             print_diagnostics(out, &all)?;
@@ -377,6 +389,9 @@ fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
             writeln!(out, "{text}")?;
         }
     }
+    if !unreadable.is_empty() {
+        return Ok(Exit::Usage);
+    }
     Ok(exit_for(&all))
 }
 
@@ -394,17 +409,36 @@ fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
 }
 
 /// Expands directories into their `*.yaml`/`*.yml` files (sorted); keeps files as given.
-fn collect_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+/// Paths that cannot be read (missing, unreadable directories, symlink loops) are added to
+/// `problems` and skipped.
+fn collect_paths(paths: &[PathBuf], problems: &mut Vec<String>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
-        let meta =
-            std::fs::metadata(path).map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                problems.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
         if meta.is_dir() {
             let mut found = Vec::new();
             for entry in walkdir::WalkDir::new(path).follow_links(true) {
-                let entry = entry.map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
-                if entry.file_type().is_file() && is_yaml(entry.path()) {
-                    found.push(entry.into_path());
+                match entry {
+                    Ok(entry) => {
+                        if entry.file_type().is_file() && is_yaml(entry.path()) {
+                            found.push(entry.into_path());
+                        }
+                    }
+                    Err(e) => {
+                        let at = e.path().unwrap_or(path).display().to_string();
+                        let why = if e.loop_ancestor().is_some() {
+                            "symbolic link loop".to_string()
+                        } else {
+                            e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                        };
+                        problems.push(format!("{at}: {why}"));
+                    }
                 }
             }
             found.sort();
@@ -413,7 +447,7 @@ fn collect_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
             files.push(path.clone());
         }
     }
-    Ok(files)
+    files
 }
 
 fn is_yaml(path: &Path) -> bool {

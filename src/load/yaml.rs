@@ -718,6 +718,33 @@ impl<'l> Builder<'l> {
         }
     }
 
+    /// Helm's dotted path of the collection on top of the stack, followed by `last`.
+    fn path(&self, last: &str) -> String {
+        let mut out = String::new();
+        for frame in &self.stack {
+            match &frame.collection {
+                Collection::Seq(items) => out.push_str(&format!("[{}]", items.len())),
+                Collection::Map(MapFrame {
+                    pending: Pending::Key(key),
+                    ..
+                }) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(&key.name);
+                }
+                Collection::Map(_) => {}
+            }
+        }
+        if !last.is_empty() {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(last);
+        }
+        out
+    }
+
     /// Adds a finished node to the collection being built, or makes it the document root.
     fn attach(&mut self, mut built: Built) -> Result<(), Stop> {
         let is_key = matches!(
@@ -729,7 +756,8 @@ impl<'l> Builder<'l> {
         );
         if let Some(diag) = built.value_error.take().filter(|_| !is_key) {
             self.errors = true;
-            self.diags.push(diag);
+            let path = self.path("");
+            self.diags.push(diag.with_path(path));
         }
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(built.node);
@@ -756,6 +784,8 @@ impl<'l> Builder<'l> {
                 let mut warning = None;
                 let name = key.name.clone();
                 if let Some(first) = map.explicit.get(&name) {
+                    let first = first.clone();
+                    let path = self.path(&name);
                     warning = Some(
                         Diagnostic::warning(
                             key.location.clone(),
@@ -765,11 +795,14 @@ impl<'l> Builder<'l> {
                                 first.line, first.col
                             ),
                         )
-                        .with_path(name.clone()),
+                        .with_path(path),
                     );
                 }
-                map.explicit.insert(name.clone(), key.location.clone());
-                map.map.insert(name, (key, built.node));
+                if let Some(Collection::Map(map)) = self.stack.last_mut().map(|f| &mut f.collection)
+                {
+                    map.explicit.insert(name.clone(), key.location.clone());
+                    map.map.insert(name, (key, built.node));
+                }
                 if let Some(w) = warning {
                     self.diags.push(w);
                 }

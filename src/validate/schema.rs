@@ -69,14 +69,7 @@ fn explain(
             }
         }
         ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => type_word(t.as_str()).to_string(),
-                TypeKind::Multiple(set) => set
-                    .iter()
-                    .map(|t| type_word(t.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
+            let expected = type_words(kind);
             let mut d = Diagnostic::error(
                 at,
                 "schema-type",
@@ -90,7 +83,11 @@ fn explain(
         }
         ValidationErrorKind::Enum { options } => {
             let choices = match options.as_ref() {
-                Json::Array(items) => items.iter().map(render_json).collect::<Vec<_>>(),
+                Json::Array(items) => items
+                    .iter()
+                    .filter(|i| !i.is_null())
+                    .map(render_json)
+                    .collect::<Vec<_>>(),
                 other => vec![render_json(other)],
             };
             let mut d = Diagnostic::error(
@@ -380,6 +377,19 @@ fn quote_hint(node: &Node, expected: &str) -> Option<String> {
     ))
 }
 
+/// The types a `type` keyword asked for, in words. `null` is left out when other types are
+/// allowed: optional values accept null only as "not set", which is never what a user meant.
+fn type_words(kind: &TypeKind) -> String {
+    match kind {
+        TypeKind::Single(t) => type_word(t.as_str()).to_string(),
+        TypeKind::Multiple(set) => {
+            let words: Vec<&str> = set.iter().map(|t| type_word(t.as_str())).collect();
+            let non_null: Vec<&str> = words.iter().copied().filter(|w| *w != "null").collect();
+            if non_null.is_empty() { words } else { non_null }.join(" or ")
+        }
+    }
+}
+
 fn type_word(t: &str) -> &str {
     match t {
         "object" => "a map",
@@ -413,14 +423,7 @@ fn alternatives(context: &[Vec<jsonschema::ValidationError<'static>>]) -> String
         for err in branch {
             if err.instance_path().as_str().is_empty() || err.instance_path().as_str() == "/" {
                 if let ValidationErrorKind::Type { kind } = err.kind() {
-                    let w = match kind {
-                        TypeKind::Single(t) => type_word(t.as_str()).to_string(),
-                        TypeKind::Multiple(set) => set
-                            .iter()
-                            .map(|t| type_word(t.as_str()))
-                            .collect::<Vec<_>>()
-                            .join(" or "),
-                    };
+                    let w = type_words(kind);
                     if !words.contains(&w) {
                         words.push(w);
                     }
