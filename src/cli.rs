@@ -435,7 +435,8 @@ fn collect_paths(paths: &[PathBuf], problems: &mut Vec<String>) -> Vec<PathBuf> 
                         let why = if e.loop_ancestor().is_some() {
                             "symbolic link loop".to_string()
                         } else {
-                            e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                            e.io_error()
+                                .map_or_else(|| e.to_string(), |io| io.to_string())
                         };
                         problems.push(format!("{at}: {why}"));
                     }

@@ -889,3 +889,11 @@ fn random_set_arguments_never_panic() {
         }
     }
 }
+
+#[test]
+fn diagnostics_carry_helm_value_paths() {
+    let (_, diags) = parse("top:\n  list:\n    - {a: 1, a: 2}\n");
+    assert_eq!(diags[0].path, "top.list[0].a");
+    let errs = errors(b"top:\n  l: [1, .inf]\n");
+    assert_eq!(errs[0].path, "top.l[1]");
+}

@@ -103,6 +103,48 @@ fn manifest_diff(expected: &Path, actual_text: &str) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// Upstream 1.5.0 writes the istio-proxy sidecar after `tolerations`, so when tolerations are
+/// set the sidecar becomes a toleration entry: a pod spec Kubernetes rejects (kubernetes-validate
+/// --strict fails on it) or runs without the sidecar. gloo-chart keeps sidecars in `containers`.
+/// This applies that one correction to an upstream stream: every toleration entry that is a
+/// container (it has `name` and `image`) is moved, in order, to the end of `containers`.
+/// Returns the corrected stream and how many entries were moved.
+fn with_sidecars_in_containers(stream: &str) -> (String, usize) {
+    let mut moved = 0;
+    let mut out = String::new();
+    for doc in stream.split("\n---\n") {
+        let parsed: Result<serde_yaml::Value, _> = serde_yaml::from_str(doc);
+        let Ok(mut value) = parsed else {
+            out.push_str(doc);
+            out.push_str("\n---\n");
+            continue;
+        };
+        let spec = &mut value["spec"]["template"]["spec"];
+        let mut misplaced = Vec::new();
+        if let Some(tolerations) = spec
+            .get_mut("tolerations")
+            .and_then(|t| t.as_sequence_mut())
+        {
+            let (containers, keep): (Vec<_>, Vec<_>) = tolerations
+                .drain(..)
+                .partition(|t| t.get("name").is_some() && t.get("image").is_some());
+            *tolerations = keep;
+            misplaced = containers;
+        }
+        if misplaced.is_empty() {
+            out.push_str(doc);
+        } else {
+            moved += misplaced.len();
+            if let Some(containers) = spec.get_mut("containers").and_then(|c| c.as_sequence_mut()) {
+                containers.extend(misplaced);
+            }
+            out.push_str(&serde_yaml::to_string(&value).expect("re-serialize corrected document"));
+        }
+        out.push_str("\n---\n");
+    }
+    (out, moved)
+}
+
 const CASES: &[&str] = &[
     "default",
     "istio-sds",
@@ -121,7 +163,22 @@ fn reference_cases_match_upstream() {
         let case_dir = dir.join("cases").join(case);
         let values = values_for(&case_dir.join("values.yaml"));
         let stream = to_stream(&render(&values));
-        let (ok, report) = manifest_diff(&case_dir.join("expected.yaml"), &stream);
+        let expected_text =
+            std::fs::read_to_string(case_dir.join("expected.yaml")).expect("read expected");
+        let (expected_text, moved) = with_sidecars_in_containers(&expected_text);
+        if *case == "proxy-tuning" {
+            // The one case whose upstream output has the defect: the fix must apply there and
+            // only there, so a regression either way shows.
+            assert_eq!(
+                moved, 1,
+                "proxy-tuning: expected one misplaced sidecar upstream"
+            );
+        } else {
+            assert_eq!(moved, 0, "{case}: no misplaced sidecar expected upstream");
+        }
+        let fixed = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(fixed.path(), expected_text).expect("write corrected expected");
+        let (ok, report) = manifest_diff(fixed.path(), &stream);
         eprintln!("== {case}\n{report}");
         if !ok {
             failures.push(*case);
@@ -642,31 +699,38 @@ fn custom_sidecars_replace_the_default_istio_proxy() {
 }
 
 #[test]
-fn istio_proxy_lands_in_tolerations_as_upstream_renders_it() {
+fn istio_proxy_stays_in_containers_when_tolerations_are_set() {
+    // Regression: upstream 1.5.0 puts the sidecar into the tolerations list here.
     let res = resources("istio-tolerations");
     let d = find(&res, "Deployment", "gateway-proxy");
     let tol = d["spec"]["template"]["spec"]["tolerations"]
         .as_array()
         .expect("tolerations");
-    assert_eq!(tol.len(), 2);
-    assert_eq!(tol[1]["name"], "istio-proxy");
-    let containers = d["spec"]["template"]["spec"]["containers"]
+    assert_eq!(tol.len(), 1, "only the user's toleration: {tol:?}");
+    assert!(tol[0].get("name").is_none());
+    let names: Vec<&str> = d["spec"]["template"]["spec"]["containers"]
         .as_array()
-        .expect("containers");
-    assert!(containers.iter().all(|c| c["name"] != "istio-proxy"));
+        .expect("containers")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["gateway-proxy", "sds", "istio-proxy"]);
 }
 
 #[test]
-fn istio_with_only_a_node_selector_fails_as_upstream_does() {
-    let err = render_json(
-        &case_values("istio-nodeselector"),
-        &RenderOptions::default(),
-    )
-    .expect_err("upstream 1.5.0 renders invalid YAML here");
-    assert!(
-        err.to_string().contains("7-gateway-proxy-deployment.yaml"),
-        "{err}"
-    );
+fn istio_with_only_a_node_selector_renders_a_valid_pod() {
+    // Regression: upstream 1.5.0 renders invalid YAML for this combination.
+    let res = resources("istio-nodeselector");
+    let d = find(&res, "Deployment", "gateway-proxy");
+    let spec = &d["spec"]["template"]["spec"];
+    assert!(spec["nodeSelector"].is_object());
+    let names: Vec<&str> = spec["containers"]
+        .as_array()
+        .expect("containers")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["gateway-proxy", "sds", "istio-proxy"]);
 }
 
 #[test]

@@ -866,7 +866,6 @@ impl<'l> Builder<'l> {
                                 written, first_written, first_loc.line, first_loc.col
                             ),
                         )
-                        .with_path(name.clone())
                         .with_hint("write the key once, quoted"),
                     );
                 }
@@ -878,7 +877,8 @@ impl<'l> Builder<'l> {
             }
         }
         if let Some(w) = warning {
-            self.diags.push(w);
+            let path = self.path(&name);
+            self.diags.push(w.with_path(path));
         }
         Pending::Key(Key { name, location })
     }
@@ -902,6 +902,7 @@ impl<'l> Builder<'l> {
             }
         };
         let mut warnings = Vec::new();
+        let base = self.path("");
         if let Some(Collection::Map(frame)) = self.stack.last_mut().map(|f| &mut f.collection) {
             for source in sources {
                 let Value::Map(entries) = source.value else {
@@ -918,7 +919,11 @@ impl<'l> Builder<'l> {
                                     location.line, location.col
                                 ),
                             )
-                            .with_path(name.clone())
+                            .with_path(if base.is_empty() {
+                                name.clone()
+                            } else {
+                                format!("{base}.{name}")
+                            })
                             .with_hint("put << first so keys written in the map win"),
                         );
                     }

@@ -586,7 +586,8 @@ mod tests {
     #[test]
     fn block_dump_sorts_keys_and_keeps_lists_flush() {
         let v = json!({"b": [1, {"y": "2", "x": true}], "a": {}, "_u": "x\ny\n", "10": 1, "9": 2});
-        let want = "_u: |\n  x\n  y\n\"9\": 2\n\"10\": 1\na: {}\nb:\n- 1\n- x: true\n  y: \"2\"";
+        let want =
+            "_u: |\n  x\n  y\n\"9\": 2\n\"10\": 1\na: {}\nb:\n- 1\n- x: true\n  \"y\": \"2\"";
         assert_eq!(to_block(&v), want);
     }
 
