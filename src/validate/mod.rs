@@ -89,6 +89,7 @@ pub fn validate_tree(merged: Node) -> Validated {
             )),
         }
         diagnostics.extend(crate::istio::checks::check(&merged));
+        diagnostics.extend(unsupported_helpers(&merged));
     }
     if diag::has_errors(&diagnostics) {
         values = None;
@@ -99,6 +100,60 @@ pub fn validate_tree(merged: Node) -> Validated {
         values,
         diagnostics,
     }
+}
+
+/// Values of the upstream chart that name Helm templates of a parent chart (`define` blocks
+/// included into the proxy pod or its envoy bootstrap). A chart gloo-chart writes has no parent
+/// and renders its manifests ahead of time, so such a value could only be ignored or fail late;
+/// it is refused here, where the error can point at the line.
+const PARENT_CHART_HELPERS: &[&str] = &[
+    "extraContainersHelper",
+    "extraInitContainersHelper",
+    "extraVolumeHelper",
+    "extraProxyVolumeMountHelper",
+    "extraListenersHelper",
+];
+
+fn unsupported_helpers(merged: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some((_, proxies)) = (match &merged.value {
+        Value::Map(m) => m.get("gatewayProxies"),
+        _ => None,
+    }) else {
+        return out;
+    };
+    let Value::Map(proxies) = &proxies.value else {
+        return out;
+    };
+    for (name, (_, proxy)) in proxies {
+        let Value::Map(fields) = &proxy.value else {
+            continue;
+        };
+        for helper in PARENT_CHART_HELPERS {
+            let Some((key, value)) = fields.get(*helper) else {
+                continue;
+            };
+            let set = match &value.value {
+                Value::Null => false,
+                Value::Str(s) => !s.is_empty(),
+                _ => true,
+            };
+            if set {
+                out.push(
+                    Diagnostic::error(
+                        key.location.clone(),
+                        "unsupported-helper",
+                        format!(
+                            "`{helper}` names a Helm template of a parent chart; charts written by gloo-chart have no parent chart to take it from"
+                        ),
+                    )
+                    .with_path(format!("gatewayProxies.{name}.{helper}"))
+                    .with_hint("remove it; add sidecars with global.istioSDS.customSidecars"),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The chart defaults (from the model) as a positioned tree.
