@@ -319,7 +319,13 @@ fn print_diagnostics(err: &mut dyn Write, diags: &[Diagnostic]) -> Result<(), Fa
 }
 
 fn exit_for(diags: &[Diagnostic]) -> Exit {
-    if diag::has_errors(diags) {
+    // A `--set-file` file that cannot be read is an I/O problem, not invalid values.
+    if diags
+        .iter()
+        .any(|d| d.rule == load::strvals::RULE_FILE && d.severity == Severity::Error)
+    {
+        Exit::Usage
+    } else if diag::has_errors(diags) {
         Exit::Invalid
     } else {
         Exit::Ok
