@@ -230,25 +230,6 @@ fn reference_charts_lint_package_install_and_template_as_rendered() {
     }
 }
 
-/// Helm's coalescing of user values over defaults, enough for the reference cases: maps merge,
-/// anything else replaces, `null` deletes.
-fn coalesce(base: &mut serde_json::Value, over: &serde_json::Value) {
-    match (base, over) {
-        (serde_json::Value::Object(base), serde_json::Value::Object(over)) => {
-            for (key, value) in over {
-                if value.is_null() {
-                    base.remove(key);
-                } else if let Some(slot) = base.get_mut(key) {
-                    coalesce(slot, value);
-                } else {
-                    base.insert(key.clone(), value.clone());
-                }
-            }
-        }
-        (base, over) => *base = over.clone(),
-    }
-}
-
 fn render(values: &serde_json::Value, release: &str, include_crds: bool) -> Vec<Document> {
     let opts = RenderOptions {
         release_name: release.to_string(),
@@ -258,41 +239,60 @@ fn render(values: &serde_json::Value, release: &str, include_crds: bool) -> Vec<
     render_json(values, &opts).unwrap_or_else(|e| panic!("render: {e}"))
 }
 
+/// Values files the command-line round trip runs on: every reference case, and the project's
+/// own render cases that exercise other parts of the chart.
+fn round_trip_inputs(reference: &Path) -> Vec<(String, PathBuf)> {
+    let mut inputs = Vec::new();
+    let cases = reference.join("cases");
+    for name in listing(&cases) {
+        let file = cases.join(&name).join("values.yaml");
+        if file.is_file() {
+            inputs.push((name, file));
+        }
+    }
+    let own = support::repo_root().join("tests/cases/render");
+    for name in [
+        "multi-proxy",
+        "pod-options",
+        "tricky-strings",
+        "istio-tolerations",
+        "rbac-namespaced",
+        "access-logger",
+    ] {
+        let file = own.join(name).join("values.yaml");
+        assert!(file.is_file(), "own case {} missing", file.display());
+        inputs.push((format!("own/{name}"), file));
+    }
+    inputs
+}
+
 #[test]
-fn rendered_charts_template_exactly_as_gloo_chart_renders() {
+fn charts_written_by_the_cli_template_exactly_as_the_cli_renders() {
     let Some(reference) = support::reference_dir() else {
         return;
     };
     let Some(helms) = helms() else { return };
-    let cases = reference.join("cases");
-    for name in listing(&cases) {
-        let Ok(user) = fs::read_to_string(cases.join(&name).join("values.yaml")) else {
-            continue;
-        };
-        let user: serde_json::Value =
-            serde_yaml::from_str(&user).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let mut values = gloo_chart::model::defaults_json();
-        coalesce(&mut values, &user);
-
-        let docs = render(&values, "gloo", true);
-        let printed = to_stream(&render(&values, "gloo", false));
-        // The release name is not part of the manifests, which is why the guard does not
-        // check it: any release name installs the same resources.
-        assert_eq!(render(&values, "another-name", true), docs, "{name}");
-
+    for (name, values) in round_trip_inputs(&reference) {
+        let values = path_str(&values);
         let work = workdir();
         let dir = work.path().join("gloo");
-        let mut spec = spec(&dir, docs.clone());
-        spec.values_yaml = serde_yaml::to_string(&values).unwrap_or_default();
-        spec.schema_json = gloo_chart::model::schema_text();
-        write_ok(&spec);
         let d = path_str(&dir);
+        let wrote = support::run_bin(&["chart", "-f", values, "-o", d], None);
+        assert!(wrote.success(), "{name}: chart\n{}", wrote.describe());
+        let printed = support::run_bin(&["render", "-f", values], None);
+        assert!(printed.success(), "{name}: render\n{}", printed.describe());
+        let with_crds = support::run_bin(&["render", "-f", values, "--include-crds"], None);
+        assert!(
+            with_crds.success(),
+            "{name}: render\n{}",
+            with_crds.describe()
+        );
         for (label, bin) in &helms {
             let lint = helm(bin, &["lint", "--strict", d]);
             assert!(lint.success(), "{name} {label} lint\n{}", lint.describe());
             let out = helm(bin, &["template", "gloo", d, "--namespace", NAMESPACE]);
             assert!(out.success(), "{name} {label}\n{}", out.describe());
-            let (equal, report) = support::manifest_diff(&printed, &out.stdout);
+            let (equal, report) = support::manifest_diff(&printed.stdout, &out.stdout);
             assert!(
                 equal,
                 "{name} {label}: helm template differs from render\n{report}"
@@ -301,10 +301,31 @@ fn rendered_charts_template_exactly_as_gloo_chart_renders() {
                 bin,
                 &["template", "gloo", d, "-n", NAMESPACE, "--include-crds"],
             );
-            let (equal, report) = support::manifest_diff(&to_stream(&docs), &all.stdout);
+            let (equal, report) = support::manifest_diff(&with_crds.stdout, &all.stdout);
             assert!(equal, "{name} {label}: --include-crds differs\n{report}");
+            let package = helm(bin, &["package", d, "-d", path_str(work.path())]);
+            assert!(package.success(), "{name} {label}\n{}", package.describe());
         }
+        let install = helm(
+            &helms[1].1,
+            &["install", "--dry-run=client", "gloo", d, "-n", NAMESPACE],
+        );
+        assert!(
+            install.success(),
+            "{name} helm4 install\n{}",
+            install.describe()
+        );
     }
+}
+
+#[test]
+fn the_release_name_does_not_reach_the_manifests() {
+    // Why the guard does not check the release name: any name installs the same resources.
+    let values = gloo_chart::model::defaults_json();
+    assert_eq!(
+        render(&values, "another-name", true),
+        render(&values, "gloo", true)
+    );
 }
 
 /// A small chart from hand-made documents, for the guard and escaping tests.

@@ -130,7 +130,13 @@ fn defaults_serialize_to_the_upstream_values_file() {
 #[test]
 fn defaults_json_is_the_serialized_default() {
     let direct = serde_json::to_value(Values::default()).expect("serializable");
-    assert_eq!(model::defaults_json(), direct);
+    // Exactly the upstream file, explicit nulls included (Helm keeps null defaults as keys).
+    let raw: serde_json::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(reference_dir().join("upstream-default-values.yaml"))
+            .expect("upstream defaults"),
+    )
+    .expect("upstream defaults parse");
+    assert_eq!(model::defaults_json(), raw);
     assert_eq!(
         direct["gatewayProxies"]["gatewayProxy"]["podTemplate"]["httpPort"],
         json!(8080)

@@ -93,8 +93,35 @@ pub struct Values {
 /// The upstream defaults serialized as Helm passes them to templates (unset keys absent).
 pub fn defaults_json() -> serde_json::Value {
     // Serializing plain data with string keys cannot fail.
-    serde_json::to_value(Values::default()).unwrap_or(serde_json::Value::Null)
+    let mut json = serde_json::to_value(Values::default()).unwrap_or(serde_json::Value::Null);
+    // The typed model cannot tell "unset" from an explicit null, but Helm keeps a default that
+    // is null as a key holding null, and templates can tell the difference (`hasKey`).
+    for path in NULL_DEFAULTS {
+        let mut node = &mut json;
+        for (i, key) in path.iter().enumerate() {
+            let Some(map) = node.as_object_mut() else {
+                break;
+            };
+            if i + 1 == path.len() {
+                map.entry(key.to_string())
+                    .or_insert(serde_json::Value::Null);
+                break;
+            }
+            node = map
+                .entry(key.to_string())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        }
+    }
+    json
 }
+
+/// Defaults the upstream chart gives as explicit nulls.
+const NULL_DEFAULTS: &[&[&str]] = &[
+    &["gatewayProxies", "gatewayProxy", "tracing"],
+    &["gatewayProxies", "gatewayProxy", "configMap", "data"],
+    &["ingressProxy", "tracing"],
+    &["ingressProxy", "configMap", "data"],
+];
 
 impl Values {
     /// The `global.istioSDS` section, if given.

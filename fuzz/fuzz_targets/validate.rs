@@ -1,0 +1,27 @@
+//! YAML bytes → load → coalesce → validate.
+//!
+//! Validation must never panic, must return typed values exactly when it found no error, and
+//! every finding must name a file and a 1-based position.
+#![no_main]
+
+use gloo_chart::diag::has_errors;
+use gloo_chart::load::{merge, yaml, Limits};
+use gloo_chart::validate::{defaults_node, validate_tree};
+use libfuzzer_sys::fuzz_target;
+use std::sync::Arc;
+
+fuzz_target!(|data: &[u8]| {
+    let (root, _) = yaml::parse_values(Arc::from("fuzz.yaml"), data, &Limits::default());
+    let Some(root) = root else {
+        return;
+    };
+    let (merged, _) = merge::coalesce(&defaults_node(), root);
+    let validated = validate_tree(merged);
+    assert_eq!(validated.values.is_some(), !has_errors(&validated.diagnostics));
+    for d in &validated.diagnostics {
+        assert!(
+            d.location.line >= 1 && d.location.col >= 1 && !d.location.source.is_empty(),
+            "{d}"
+        );
+    }
+});
