@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use gloo_chart::render::{render_json, to_stream, RenderOptions};
+use gloo_chart::render::{render_json, RenderOptions};
 use gloo_chart::write::{write_chart, ChartSpec, Document, WriteError, GUARD_TEMPLATE};
 use support::{run_with_timeout, RunOutput, DEFAULT_TIMEOUT};
 
