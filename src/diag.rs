@@ -121,3 +121,57 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
 }
+
+/// The candidate nearest to `word`, for "did you mean" hints: equal ignoring case, one being
+/// the other plus a trailing `s`, or within a small edit distance. `word` itself is never
+/// suggested.
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for cand in candidates {
+        if cand == word {
+            continue;
+        }
+        let cl = cand.to_lowercase();
+        let dist = if cl == lower {
+            0
+        } else if cl.trim_end_matches('s') == lower.trim_end_matches('s') {
+            1
+        } else {
+            edit_distance(&lower, &cl)
+        };
+        let limit = (word.chars().count().max(3) / 3).max(1);
+        if dist <= limit && best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn near_misses_are_suggested_and_exact_names_are_not() {
+        let volumes = ["istio-certs", "istio-envoy"];
+        assert_eq!(closest("istio-cert", volumes.into_iter()), Some("istio-certs"));
+        assert_eq!(closest("zzz", volumes.into_iter()), None);
+        assert_eq!(closest("istioSds", ["istioSDS", "glooMtls"].into_iter()), Some("istioSDS"));
+        assert_eq!(closest("istio-certs", volumes.into_iter()), None);
+    }
+}

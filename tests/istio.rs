@@ -626,6 +626,26 @@ fn mtls_route_is_what_add_route_writes() {
 }
 
 #[test]
+fn mtls_routes_with_one_name_share_one_virtual_service() {
+    let mut mtls = guide_mtls();
+    mtls["routes"] = json!([
+        {"name": "prodpage", "pathPrefix": "/productpage", "upstream": "default-productpage-9080"},
+        {"name": "prodpage", "pathPrefix": "/static", "upstream": "default-productpage-9080"},
+    ]);
+    let docs = render_mtls(&mtls_values(mtls));
+    let services = of_kind(&docs, "VirtualService");
+    assert_eq!(services.len(), 1, "one virtual service per route name");
+    let prefixes: Vec<&str> = services[0]["spec"]["virtualHost"]["routes"]
+        .as_array()
+        .expect("routes")
+        .iter()
+        .filter_map(|r| r["matchers"][0]["prefix"].as_str())
+        .collect();
+    assert_eq!(prefixes, ["/productpage", "/static"], "in the order written");
+    assert_fits_crd(services[0], "gateway.solo.io_v1_VirtualService.yaml");
+}
+
+#[test]
 fn mtls_nothing_rendered_without_istio_mtls() {
     let values = gloo_chart::model::defaults_json();
     assert!(render_mtls(&values).is_empty());

@@ -6,7 +6,7 @@
 //! points at the node that decided the outcome, wherever it came from. Values of the wrong type are
 //! left to the schema: a rule skips what it cannot read.
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{closest, Diagnostic, Location};
 use crate::load::{Node, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -753,9 +753,15 @@ fn check_mtls(values: &Node, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         "PeerAuthentication",
         out,
     );
+    // Routes sharing a name are one VirtualService; only the same name with the same prefix
+    // repeats a route (the second could never match).
     check_duplicates(
         routes.iter().enumerate(),
-        name_of,
+        |r| {
+            let name = as_str(get(r, "name"))?;
+            let prefix = as_str(get(r, "pathPrefix")).unwrap_or("/");
+            Some(format!("{name} with prefix {prefix}"))
+        },
         "istioMtls.routes",
         "route",
         out,
@@ -766,6 +772,7 @@ fn check_mtls(values: &Node, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .filter_map(|u| as_str(get(u, "name")))
         .collect();
     let declared_set: HashSet<&str> = declared.iter().copied().collect();
+    let mut first_name: Option<&str> = None;
     for (i, r) in routes.iter().enumerate() {
         let base = format!("istioMtls.routes[{i}]");
         check_route_name(get(r, "name"), format!("{base}.name"), out);
@@ -793,50 +800,34 @@ fn check_mtls(values: &Node, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if i > 0 {
-            let location = get(r, "name").map_or(&r.location, |n| &n.location);
-            out.push(
-                Diagnostic::error(
-                    location.clone(),
-                    "mtls-route-domain",
-                    "each route becomes a VirtualService for domain '*', and the gateway rejects two virtual services with the same domain",
-                )
-                .with_path(format!("{base}.name"))
-                .with_hint("keep one route, or write further VirtualServices with their own domains outside the chart"),
-            );
+        // Routes sharing a name form one VirtualService for domain '*'; a second name would be a
+        // second virtual service for the same domain, which the gateway rejects.
+        let name = as_str(get(r, "name"));
+        if let (Some(name), Some(first)) = (name, first_name) {
+            if name != first {
+                let location = get(r, "name").map_or(&r.location, |n| &n.location);
+                out.push(
+                    Diagnostic::error(
+                        location.clone(),
+                        "mtls-route-domain",
+                        format!(
+                            "route '{name}' would be a second VirtualService for domain '*' beside '{first}', and the gateway rejects two virtual services with the same domain"
+                        ),
+                    )
+                    .with_path(format!("{base}.name"))
+                    .with_hint(format!(
+                        "name it '{first}': routes with the same name share one VirtualService, as `glooctl add route --name {first}` does"
+                    )),
+                );
+            }
+        }
+        if first_name.is_none() {
+            first_name = name;
         }
     }
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/// The candidate nearest to `word` by edit distance, when near enough to be a likely typo.
-fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d > 0 && *d <= (c.len().max(word.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
 
 #[cfg(test)]
 mod tests {
@@ -851,15 +842,5 @@ mod tests {
         assert!(is_dns1123_subdomain("a.b-c"));
         assert!(!is_dns1123_subdomain("a..b"));
         assert_eq!(dns_suggestion("My_Upstream"), "my-upstream");
-    }
-
-    #[test]
-    fn near_misses() {
-        assert_eq!(edit_distance("istio-cert", "istio-certs"), 1);
-        assert_eq!(
-            closest("istio-cert", ["istio-certs", "istio-envoy"].into_iter()),
-            Some("istio-certs")
-        );
-        assert_eq!(closest("zzz", ["istio-certs"].into_iter()), None);
     }
 }

@@ -27,8 +27,9 @@ pub struct IstioMtls {
     /// Istio PeerAuthentication policies that set the mTLS mode of workloads.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub peer_authentications: Vec<PeerAuthentication>,
-    /// Routes on the default gateway's virtual service that send a path prefix to an mTLS
-    /// Upstream.
+    /// Routes that send a path prefix to an mTLS Upstream, as `glooctl add route` creates them:
+    /// routes with the same name form one VirtualService for every domain (`*`), in the order
+    /// written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<MtlsRoute>,
 }
@@ -87,7 +88,8 @@ pub enum MtlsMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MtlsRoute {
-    /// Name of the route (Gloo's route name, shown in its status and metrics).
+    /// Name of the VirtualService the route belongs to (a DNS-1123 name); routes sharing it share
+    /// the virtual service.
     #[schemars(length(min = 1))]
     pub name: String,
     /// Request path prefix the route matches; must start with `/`.

@@ -10,7 +10,7 @@ use crate::diag::{self, Diagnostic, Location};
 use crate::load::{self, Key, Map, Node, Value};
 use crate::model::{self, Values};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Name under which the chart defaults appear in diagnostics.
 pub const DEFAULTS_SOURCE: &str = "<chart defaults>";
@@ -77,7 +77,8 @@ pub fn load_and_validate_with(
 /// Validates an already merged tree: schema, typing, then semantic rules.
 pub fn validate_tree(merged: Node) -> Validated {
     let json = merged.to_json();
-    let mut diagnostics = schema::check(&merged, &json, model::validator(), model::schema_ref());
+    let (validator, schema_doc) = compiled_schema();
+    let mut diagnostics = schema::check(&merged, &json, validator, schema_doc);
     let mut values = None;
     if diagnostics.is_empty() {
         match serde_json::from_value::<Values>(json) {
@@ -99,6 +100,32 @@ pub fn validate_tree(merged: Node) -> Validated {
         merged,
         values,
         diagnostics,
+    }
+}
+
+/// The committed `schema/values.schema.json`, embedded at build time. `tests/model.rs` fails when
+/// it differs from the schema the model generates, so it is the model's schema; reading it costs a
+/// JSON parse, where generating it from the types costs several times the whole rest of a
+/// `render` run.
+const EMBEDDED_SCHEMA: &str = include_str!("../../schema/values.schema.json");
+
+/// The schema validator and the schema document it was compiled from (read by the explanations
+/// for near-miss key names), both built once per process and shared by every file validated.
+/// Falls back to the schema generated from the model if the embedded copy does not parse or
+/// compile (a stale copy that does compile is what the test in `tests/model.rs` catches).
+fn compiled_schema() -> (&'static jsonschema::Validator, &'static serde_json::Value) {
+    static EMBEDDED: OnceLock<Option<(jsonschema::Validator, serde_json::Value)>> = OnceLock::new();
+    let embedded = EMBEDDED.get_or_init(|| {
+        let doc: serde_json::Value = serde_json::from_str(EMBEDDED_SCHEMA).ok()?;
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .build(&doc)
+            .ok()?;
+        Some((validator, doc))
+    });
+    match embedded {
+        Some((validator, doc)) => (validator, doc),
+        None => (model::validator(), model::schema_ref()),
     }
 }
 

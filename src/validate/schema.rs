@@ -5,7 +5,7 @@
 //! the file, line and column the offending value came from, with the value path in Helm's dotted
 //! form, what the schema expected, what was found, and a hint where one is known.
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{closest, Diagnostic, Location};
 use crate::load::node::pointer_to_path;
 use crate::load::{Node, Value};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -322,42 +322,6 @@ fn unknown_key_hint(parent_path: &str, key: &str, allowed: &[String]) -> Option<
         return Some(format!("allowed keys here: {}", allowed.join(", ")));
     }
     None
-}
-
-/// The candidate nearest to `word`: equal ignoring case, or within a small edit distance,
-/// or with one being the other plus a trailing `s`.
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = word.to_lowercase();
-    let mut best: Option<(usize, &'a str)> = None;
-    for cand in candidates {
-        let cl = cand.to_lowercase();
-        let dist = if cl == lower {
-            0
-        } else if cl.trim_end_matches('s') == lower.trim_end_matches('s') {
-            1
-        } else {
-            edit_distance(&lower, &cl)
-        };
-        let limit = (word.chars().count().max(3) / 3).max(1);
-        if dist <= limit && best.is_none_or(|(d, _)| dist < d) {
-            best = Some((dist, cand));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// A hint for plain YAML 1.1 scalars that were resolved to something the user likely did not mean.
