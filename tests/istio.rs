@@ -18,6 +18,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod support;
+
 const REFERENCE: &str = "../shared/reference";
 const GUIDE: &str = "../shared/seed/gloo-istio-mtls.md";
 
@@ -513,48 +515,9 @@ fn of_kind<'a>(docs: &'a [Json], kind: &str) -> Vec<&'a Json> {
     docs.iter().filter(|d| d["kind"] == kind).collect()
 }
 
-/// The CRD's `openAPIV3Schema`, made strict: Kubernetes prunes unknown fields, so the schema
-/// does not reject them; here every object that lists its properties (and does not preserve
-/// unknown fields) refuses others, so a misspelt field fails the test.
-fn crd_validator(file: &str) -> (jsonschema::Validator, Json) {
-    let crd: Json =
-        serde_yaml::from_str(&read(&format!("{REFERENCE}/crds/modern/{file}"))).unwrap();
-    fn strict(schema: &mut Json) {
-        if let Json::Object(map) = schema {
-            let preserves = map.get("x-kubernetes-preserve-unknown-fields") == Some(&json!(true));
-            if map.contains_key("properties")
-                && !map.contains_key("additionalProperties")
-                && !preserves
-            {
-                map.insert("additionalProperties".into(), json!(false));
-            }
-            for value in map.values_mut() {
-                strict(value);
-            }
-        } else if let Json::Array(items) = schema {
-            items.iter_mut().for_each(strict);
-        }
-    }
-    let version = &crd["spec"]["versions"][0];
-    let mut schema = version["schema"]["openAPIV3Schema"].clone();
-    strict(&mut schema);
-    let identity = json!({
-        "apiVersion": format!("{}/{}", crd["spec"]["group"].as_str().unwrap(), version["name"].as_str().unwrap()),
-        "kind": crd["spec"]["names"]["kind"],
-    });
-    (jsonschema::validator_for(&schema).unwrap(), identity)
-}
-
 /// Checks a rendered resource against its CRD: group, version and kind, then the spec.
 fn assert_fits_crd(doc: &Json, file: &str) {
-    let (validator, identity) = crd_validator(file);
-    assert_eq!(doc["apiVersion"], identity["apiVersion"]);
-    assert_eq!(doc["kind"], identity["kind"]);
-    let instance = json!({"spec": doc["spec"]});
-    let problems: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| e.to_string())
-        .collect();
+    let problems = support::crd_problems(doc, file);
     assert!(problems.is_empty(), "{file}: {problems:?}\n{doc:#}");
 }
 
@@ -641,7 +604,11 @@ fn mtls_routes_with_one_name_share_one_virtual_service() {
         .iter()
         .filter_map(|r| r["matchers"][0]["prefix"].as_str())
         .collect();
-    assert_eq!(prefixes, ["/productpage", "/static"], "in the order written");
+    assert_eq!(
+        prefixes,
+        ["/productpage", "/static"],
+        "in the order written"
+    );
     assert_fits_crd(services[0], "gateway.solo.io_v1_VirtualService.yaml");
 }
 
@@ -679,7 +646,7 @@ fn crd_check_rejects_a_misspelt_field() {
         .find(|d| d["kind"] == "Upstream")
         .unwrap();
     doc["spec"]["sslConfig"]["sds"]["targetURI"] = json!("127.0.0.1:8234");
-    let (validator, _) = crd_validator("gloo.solo.io_v1_Upstream.yaml");
+    let (validator, _) = support::crd_validator("gloo.solo.io_v1_Upstream.yaml");
     assert!(!validator.is_valid(&json!({"spec": doc["spec"]})));
     doc["spec"]["kube"]["servicePort"] = json!("9080");
     assert!(!validator.is_valid(&json!({"spec": {"kube": doc["spec"]["kube"]}})));

@@ -91,6 +91,7 @@ pub fn validate_tree(merged: Node) -> Validated {
         }
         diagnostics.extend(crate::istio::checks::check(&merged));
         diagnostics.extend(unsupported_helpers(&merged));
+        diagnostics.extend(gateway_options(&merged));
     }
     if diag::has_errors(&diagnostics) {
         values = None;
@@ -176,6 +177,57 @@ fn unsupported_helpers(merged: &Node) -> Vec<Diagnostic> {
                     )
                     .with_path(format!("gatewayProxies.{name}.{helper}"))
                     .with_hint("remove it; add sidecars with global.istioSDS.customSidecars"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `gatewayProxies.NAME.gatewaySettings.options`: the upstream chart types these as Settings'
+/// gateway options (`validation_server_addr`, `compressed_proxy_spec`, ...) but writes them into
+/// the generated Gateways' `spec.options`, which holds listener options. Gloo refuses a Gateway
+/// whose options it cannot read, so the chart renders them as upstream does and warns.
+fn gateway_options(merged: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let proxies = match &merged.value {
+        Value::Map(m) => m.get("gatewayProxies").map(|(_, n)| n),
+        _ => None,
+    };
+    let Some(Node {
+        value: Value::Map(proxies),
+        ..
+    }) = proxies
+    else {
+        return out;
+    };
+    for (name, (_, proxy)) in proxies {
+        let Value::Map(fields) = &proxy.value else {
+            continue;
+        };
+        let Some((_, settings)) = fields.get("gatewaySettings") else {
+            continue;
+        };
+        let Value::Map(settings) = &settings.value else {
+            continue;
+        };
+        if let Some((
+            key,
+            Node {
+                value: Value::Map(options),
+                ..
+            },
+        )) = settings.get("options")
+        {
+            if !options.is_empty() {
+                out.push(
+                    Diagnostic::warning(
+                        key.location.clone(),
+                        "gateway-options",
+                        "these options are written into the generated Gateways' spec.options, which holds listener options, not these settings; Gloo refuses a Gateway it cannot read",
+                    )
+                    .with_path(format!("gatewayProxies.{name}.gatewaySettings.options"))
+                    .with_hint("set gateway behaviour under `settings` instead, or remove these options"),
                 );
             }
         }

@@ -253,3 +253,70 @@ pub fn manifest_diff(expected: &str, actual: &str) -> (bool, String) {
     );
     (out.code == Some(0), format!("{}{}", out.stdout, out.stderr))
 }
+
+/// A validator for the `openAPIV3Schema` of one of the modern Gloo CRDs in
+/// `../shared/reference/crds/modern/FILE`, and the `apiVersion`/`kind` it defines.
+///
+/// Those schemas accept unknown fields (Kubernetes prunes them instead), which would let a
+/// misspelt field through; here every object that lists its properties and does not preserve
+/// unknown fields refuses others.
+pub fn crd_validator(file: &str) -> (jsonschema::Validator, serde_json::Value) {
+    use serde_json::{json, Value as Json};
+    let path = shared_dir().join("reference/crds/modern").join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let crd: Json =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    fn strict(schema: &mut Json) {
+        if let Json::Object(map) = schema {
+            let preserves = map.get("x-kubernetes-preserve-unknown-fields") == Some(&json!(true));
+            if map.contains_key("properties")
+                && !map.contains_key("additionalProperties")
+                && !preserves
+            {
+                map.insert("additionalProperties".into(), json!(false));
+            }
+            for value in map.values_mut() {
+                strict(value);
+            }
+        } else if let Json::Array(items) = schema {
+            items.iter_mut().for_each(strict);
+        }
+    }
+    let version = &crd["spec"]["versions"][0];
+    let mut schema = version["schema"]["openAPIV3Schema"].clone();
+    strict(&mut schema);
+    let identity = json!({
+        "apiVersion": format!(
+            "{}/{}",
+            crd["spec"]["group"].as_str().unwrap_or_default(),
+            version["name"].as_str().unwrap_or_default()
+        ),
+        "kind": crd["spec"]["names"]["kind"],
+    });
+    let validator = jsonschema::validator_for(&schema)
+        .unwrap_or_else(|e| panic!("{}: schema does not compile: {e}", path.display()));
+    (validator, identity)
+}
+
+/// The problems a rendered Gloo custom resource has against its modern CRD (`file`): a
+/// different group, version or kind, or a spec the schema refuses. Empty when it fits.
+pub fn crd_problems(doc: &serde_json::Value, file: &str) -> Vec<String> {
+    let (validator, identity) = crd_validator(file);
+    let mut problems = Vec::new();
+    for key in ["apiVersion", "kind"] {
+        if doc[key] != identity[key] {
+            problems.push(format!(
+                "{key} is {} where the CRD has {}",
+                doc[key], identity[key]
+            ));
+        }
+    }
+    let instance = serde_json::json!({"spec": doc["spec"]});
+    problems.extend(
+        validator
+            .iter_errors(&instance)
+            .map(|e| format!("{} at {}", e, e.instance_path().as_str())),
+    );
+    problems
+}
