@@ -465,20 +465,43 @@ impl<'l> Builder<'l> {
     }
 
     fn run(&mut self, text: &str) {
+        let lines: Vec<&str> = text.split('\n').collect();
         let mut parser = Parser::new_from_str(text);
         while let Some(event) = parser.next_event() {
-            let (event, span) = match event {
+            let (event, mut span) = match event {
                 Ok(pair) => pair,
                 Err(err) => {
-                    let location = Location::new(
-                        self.source.clone(),
-                        to_u32(err.marker().line()),
-                        to_u32(err.marker().col() + 1),
-                    );
+                    let (line, mut col) = (err.marker().line(), err.marker().col());
+                    // The parser reports a tab after it has stepped over it; point at the tab.
+                    if err.info().contains("tab")
+                        && col > 0
+                        && char_at(&lines, line, col - 1) == Some('\t')
+                    {
+                        col -= 1;
+                    }
+                    let location =
+                        Location::new(self.source.clone(), to_u32(line), to_u32(col + 1));
                     self.error(location, RULE_SYNTAX, err.info().to_string());
                     return;
                 }
             };
+            if let Event::SequenceStart(..) = event {
+                // A block list written level with its key (`key:` then `- item` in the same
+                // column) starts at its first item's content in the parser's report; the list
+                // starts at the dash.
+                let (line, col) = (span.start.line(), span.start.col());
+                if col >= 2
+                    && char_at(&lines, line, col - 1) == Some(' ')
+                    && char_at(&lines, line, col - 2) == Some('-')
+                    && !matches!(char_at(&lines, line, col), Some('-') | Some('['))
+                {
+                    span.start = saphyr_parser::Marker::new(
+                        span.start.index().saturating_sub(2),
+                        line,
+                        col - 2,
+                    );
+                }
+            }
             if self.event(event, span).is_err() {
                 return;
             }
@@ -1058,6 +1081,11 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// The character at 1-based `line`, 0-based character column `col` of the split source.
+fn char_at(lines: &[&str], line: usize, col: usize) -> Option<char> {
+    lines.get(line.checked_sub(1)?)?.chars().nth(col)
 }
 
 #[cfg(test)]
