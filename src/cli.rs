@@ -48,6 +48,12 @@ pub enum Command {
     Schema,
     /// Print the values as Helm passes them to templates (defaults and all layers merged), as JSON.
     Merge(MergeArgs),
+    /// Print a Markdown reference of every value, or check or update a file that holds it.
+    Docs(DocsArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// The value layers, named and ordered as Helm's flags are.
@@ -112,12 +118,29 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    /// Colour and source excerpts in text output: `auto` uses them when standard output is a
+    /// terminal (colour only when `NO_COLOR` is unset).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// `FILE:LINE:COL: error: PATH: message` lines.
     Text,
+    /// One JSON object per finding.
     Json,
+    /// JUnit XML, one test case per file.
+    Junit,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Args)]
@@ -260,6 +283,9 @@ where
         Command::Values(a) => run_values(&a, out, err),
         Command::Schema => write_out(out, crate::model::schema_text().as_bytes()),
         Command::Merge(a) => run_merge(&a, out, err),
+        Command::Docs(a) => run_docs(&a, out, err),
+        Command::Completions(a) => run_completions(&a, out),
+        Command::Man => run_man(out),
     };
     match result {
         Ok(exit) => exit,
@@ -351,49 +377,54 @@ fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let limits = args.layers.limits();
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut files_checked = 0usize;
+    let mut checked: Vec<String> = Vec::new();
     // Files that could not be read are reported and skipped, so one unreadable overlay does not
     // hide the findings of the others; they make the exit code 2.
     let mut unreadable: Vec<String> = Vec::new();
     if args.paths.is_empty() {
         let v = validate::load_and_validate(&sources, None, &limits)?;
         files_checked += 1;
+        checked.extend(sources.files.iter().map(|f| f.display().to_string()));
+        if checked.is_empty() {
+            checked.push("(command line)".to_string());
+        }
         all.extend(v.diagnostics);
     } else {
         let files = collect_paths(&args.paths, &mut unreadable);
+        let progress = crate::report::Progress::for_files(files.len());
         for file in &files {
             match validate::load_and_validate(&sources, Some(file), &limits) {
                 Ok(v) => {
                     files_checked += 1;
+                    checked.push(file.display().to_string());
                     all.extend(v.diagnostics);
                 }
                 // The overlay itself failed: skip it. A failing -f base fails the whole run.
                 Err(e) if e.path() == file.as_path() => unreadable.push(e.to_string()),
                 Err(e) => return Err(e.into()),
             }
+            progress.on_file_done();
         }
+        progress.finish();
     }
     diag::sort(&mut all);
     for problem in &unreadable {
         writeln!(err, "gloo-chart: error: {problem}")?;
     }
-    match args.output {
-        OutputFormat::Text => {
-            print_diagnostics(out, &all)?;
-            let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
-            let warnings = all.len() - errors;
-            writeln!(
-                err,
-                "{files_checked} checked, {errors} error{}, {warnings} warning{}",
-                if errors == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" }
-            )?;
-        }
-        OutputFormat::Json => {
-            let items: Vec<serde_json::Value> = all.iter().map(diagnostic_json).collect();
-            let text =
-                serde_json::to_string_pretty(&items).map_err(|e| Failure::Io(e.to_string()))?;
-            writeln!(out, "{text}")?;
-        }
+    let format = match args.output {
+        OutputFormat::Text => crate::report::Format::Text(text_style(args.color)),
+        OutputFormat::Json => crate::report::Format::Json,
+        OutputFormat::Junit => crate::report::Format::Junit,
+        OutputFormat::Sarif => crate::report::Format::Sarif,
+    };
+    let report = crate::report::Report {
+        diagnostics: &all,
+        files: &checked,
+    };
+    crate::report::write(format, &report, out)?;
+    out.flush()?;
+    if args.output == OutputFormat::Text {
+        writeln!(err, "{}", crate::report::summary(files_checked, &all))?;
     }
     if !unreadable.is_empty() {
         return Ok(Exit::Usage);
@@ -401,17 +432,25 @@ fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
     Ok(exit_for(&all))
 }
 
-fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
-    serde_json::json!({
-        "file": &*d.location.source,
-        "line": d.location.line,
-        "column": d.location.col,
-        "path": d.path,
-        "severity": d.severity.as_str(),
-        "rule": d.rule,
-        "message": d.message,
-        "hint": d.hint,
-    })
+/// Colour and excerpts for text findings on standard output: `auto` shows excerpts on a
+/// terminal, coloured unless `NO_COLOR` is set to something.
+fn text_style(choice: ColorChoice) -> crate::report::TextStyle {
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => crate::report::TextStyle {
+            color: true,
+            excerpt: true,
+        },
+        ColorChoice::Never => crate::report::TextStyle::default(),
+        ColorChoice::Auto => {
+            let terminal = io::stdout().is_terminal();
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            crate::report::TextStyle {
+                color: terminal && !no_color,
+                excerpt: terminal,
+            }
+        }
+    }
 }
 
 /// Expands directories into their `*.yaml`/`*.yml` files (sorted); keeps files as given.
@@ -643,7 +682,7 @@ fn run_chart(
         schema_json: crate::model::schema_text(),
         docs,
         regenerate_command: regenerate_command(argv),
-        values_reference: String::new(),
+        values_reference: crate::docs::values_reference(),
     };
     match crate::write::write_chart(&spec) {
         Ok(()) => {
@@ -673,4 +712,72 @@ fn regenerate_command(argv: &[String]) -> String {
         .map(|w| crate::write::shell_word(w))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Exit 1 when FILE does not hold the current reference (between the
+    /// `<!-- gloo-chart:values:begin/end -->` markers if it has them, else as a whole).
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub check: Option<PathBuf>,
+    /// Write the reference to FILE: between its markers if it has them, else as the whole file.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+fn run_docs(args: &DocsArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    let reference = crate::docs::values_reference();
+    let Some(path) = args.check.as_ref().or(args.output.as_ref()) else {
+        return write_out(out, crate::docs::standalone().as_bytes());
+    };
+    let current = match std::fs::read(path) {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && args.check.is_none() => None,
+        Err(e) => return Err(Failure::Io(format!("{}: {e}", path.display()))),
+    };
+    let wanted = match crate::docs::updated(current.as_deref(), &reference) {
+        Ok(text) => text,
+        Err(e) => {
+            writeln!(err, "{}:{}: error: {}", path.display(), e.line, e.message)?;
+            return Ok(Exit::Invalid);
+        }
+    };
+    if args.check.is_some() {
+        if current.as_deref() == Some(wanted.as_str()) {
+            return Ok(Exit::Ok);
+        }
+        let shown = crate::write::shell_word(&path.display().to_string());
+        writeln!(
+            err,
+            "{}: error: the values reference is out of date; regenerate it with `gloo-chart docs -o {shown}`",
+            path.display()
+        )?;
+        return Ok(Exit::Invalid);
+    }
+    if current.as_deref() != Some(wanted.as_str()) {
+        crate::write::write_file_atomic(path, wanted.as_bytes())
+            .map_err(|e| Failure::Io(format!("{}: {e}", path.display())))?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn run_completions(args: &CompletionsArgs, out: &mut dyn Write) -> RunResult {
+    use clap::CommandFactory;
+    let mut text = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "gloo-chart", &mut text);
+    write_out(out, &text)
+}
+
+fn run_man(out: &mut dyn Write) -> RunResult {
+    use clap::CommandFactory;
+    let mut text = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut text)?;
+    write_out(out, &text)
 }

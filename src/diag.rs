@@ -169,9 +169,15 @@ mod tests {
     #[test]
     fn near_misses_are_suggested_and_exact_names_are_not() {
         let volumes = ["istio-certs", "istio-envoy"];
-        assert_eq!(closest("istio-cert", volumes.into_iter()), Some("istio-certs"));
+        assert_eq!(
+            closest("istio-cert", volumes.into_iter()),
+            Some("istio-certs")
+        );
         assert_eq!(closest("zzz", volumes.into_iter()), None);
-        assert_eq!(closest("istioSds", ["istioSDS", "glooMtls"].into_iter()), Some("istioSDS"));
+        assert_eq!(
+            closest("istioSds", ["istioSDS", "glooMtls"].into_iter()),
+            Some("istioSDS")
+        );
         assert_eq!(closest("istio-certs", volumes.into_iter()), None);
     }
 }

@@ -9,10 +9,12 @@
 
 pub mod cli;
 pub mod diag;
+pub mod docs;
 pub mod istio;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod validate;
 pub mod values_file;
 pub mod write;

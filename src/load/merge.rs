@@ -172,9 +172,8 @@ fn conflict(
         Diagnostic::warning(unode.location.clone(), RULE_TYPE_CONFLICT, message)
             .with_path(full.to_string())
             .with_hint(format!(
-                "the chart expects a {} here (default set at {})",
-                dnode.type_name(),
-                dnode.location
+                "the chart's default here is a {}",
+                dnode.type_name()
             )),
     )
 }

@@ -83,8 +83,16 @@ pub fn parse_values(
                 u32::from(ch)
             )
         };
-        let diag = Diagnostic::error(at(line, col), RULE_ENCODING, message)
-            .with_hint("write it as an escape inside a double-quoted string, e.g. \"\\t\"");
+        let hint = if ch == '\0' {
+            "remove it; a file with NUL bytes is usually binary or saved as UTF-16: save it as UTF-8"
+                .to_string()
+        } else {
+            format!(
+                "write it as an escape inside a double-quoted string, e.g. \"\\u{:04X}\"",
+                u32::from(ch)
+            )
+        };
+        let diag = Diagnostic::error(at(line, col), RULE_ENCODING, message).with_hint(hint);
         return (None, vec![diag]);
     }
     let mut builder = Builder::new(source, limits);

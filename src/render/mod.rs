@@ -27,6 +27,7 @@
 //!   bytes. Template errors come back as [`RenderError`]s naming the template and line.
 
 mod filters;
+mod head;
 mod order;
 pub mod yaml;
 
@@ -34,7 +35,7 @@ use crate::diag::{Diagnostic, Location};
 use minijinja::{context, AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -83,7 +84,7 @@ impl Document {
 }
 
 /// Why rendering failed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum RenderError {
     /// A template failed to compile or to render.
     Template {
@@ -180,7 +181,17 @@ fn is_rendered(name: &str, include_crds: bool) -> bool {
     !name.contains('/')
 }
 
-fn environment() -> Result<Environment<'static>, RenderError> {
+/// The template environment with every embedded template compiled, built on first use and
+/// shared by every later render in the process (compiling costs more than rendering).
+fn environment() -> Result<&'static Environment<'static>, RenderError> {
+    static ENVIRONMENT: OnceLock<Result<Environment<'static>, RenderError>> = OnceLock::new();
+    ENVIRONMENT
+        .get_or_init(build_environment)
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn build_environment() -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -194,8 +205,29 @@ fn environment() -> Result<Environment<'static>, RenderError> {
     Ok(env)
 }
 
-/// Reads what Helm needs to sort a document: its kind, and whether it is a hook.
+/// Reads what Helm needs to sort a document: its kind, and whether it is a hook. The line scan
+/// of [`head::scan`] answers for the documents the templates print; the YAML parser answers for
+/// the rest, and in debug builds checks every answer of the scan (see [`head`]).
 fn head(template: &str, text: &str) -> Result<(String, bool), RenderError> {
+    match head::scan(text) {
+        Some(scanned) if !cfg!(debug_assertions) => Ok(scanned),
+        scanned => {
+            let parsed = parsed_head(template, text)?;
+            match scanned {
+                Some(scanned) if scanned != parsed => Err(RenderError::Manifest {
+                    template: template.to_string(),
+                    message: format!(
+                        "line scan read kind {:?} and hook {}, the YAML parser kind {:?} and hook {}",
+                        scanned.0, scanned.1, parsed.0, parsed.1
+                    ),
+                }),
+                _ => Ok(parsed),
+            }
+        }
+    }
+}
+
+fn parsed_head(template: &str, text: &str) -> Result<(String, bool), RenderError> {
     let parsed: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| RenderError::Manifest {
             template: template.to_string(),
@@ -356,6 +388,28 @@ mod tests {
             Err(RenderError::Io { .. })
         ));
         assert!(!dir.join("..").join("escape.yaml").exists());
+    }
+
+    #[test]
+    fn line_scan_reads_every_document_the_templates_print() {
+        // With Istio SDS and CRDs on, most templates print something.
+        let mut values = crate::model::defaults_json();
+        values["global"]["istioSDS"] = serde_json::json!({ "enabled": true });
+        let opts = RenderOptions {
+            include_crds: true,
+            ..RenderOptions::default()
+        };
+        let docs = match render_json(&values, &opts) {
+            Ok(docs) => docs,
+            Err(e) => panic!("render failed: {e}"),
+        };
+        assert!(docs.len() > 20, "only {} documents", docs.len());
+        let unread: Vec<&str> = docs
+            .iter()
+            .filter(|d| head::scan(&d.text).is_none())
+            .map(|d| d.text.as_str())
+            .collect();
+        assert!(unread.is_empty(), "left to the parser: {unread:#?}");
     }
 
     #[test]

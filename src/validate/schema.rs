@@ -36,6 +36,15 @@ pub fn check(
             &mut out,
         );
     }
+    // A value of the wrong type also fails its enum; the type error says it all.
+    let typed: std::collections::HashSet<(String, Location)> = out
+        .iter()
+        .filter(|d| d.rule == "schema-type")
+        .map(|d| (d.path.clone(), d.location.clone()))
+        .collect();
+    out.retain(|d| {
+        d.rule != "schema-enum" || !typed.contains(&(d.path.clone(), d.location.clone()))
+    });
     out
 }
 
@@ -309,6 +318,11 @@ fn allowed_keys(schema: &Json, schema_pointer: &str) -> Vec<String> {
 }
 
 fn unknown_key_hint(parent_path: &str, key: &str, allowed: &[String]) -> Option<String> {
+    if key == "true" || key == "false" {
+        return Some(format!(
+            "an unquoted key y, yes, on, n, no or off is read by YAML 1.1 as {key}; quote it (e.g. \"on\":) if you meant the word"
+        ));
+    }
     if parent_path.is_empty() && key == "gatewayProxy" {
         return Some(
             "gateway proxies are configured under `gatewayProxies.NAME`, e.g. `gatewayProxies.gatewayProxy`"
@@ -368,6 +382,25 @@ fn type_word(t: &str) -> &str {
 }
 
 fn pattern_words(pattern: &str) -> (String, Option<String>) {
+    if pattern == "^/" {
+        return ("a path starting with `/`".to_string(), None);
+    }
+    if pattern == "^[-a-z0-9]*[a-z][-a-z0-9]*$" {
+        return (
+            "a port number, or a port name of lower-case letters, digits and '-' with at least one letter".to_string(),
+            Some("write a port number without quotes, e.g. 8080".to_string()),
+        );
+    }
+    if pattern.contains("A-Za-z") {
+        return (
+            "a name of letters, digits and '-', starting and ending with a letter or digit"
+                .to_string(),
+            Some(
+                "the name becomes part of resource names (gatewayProxy becomes gateway-proxy); '_' and '.' are not allowed"
+                    .to_string(),
+            ),
+        );
+    }
     if pattern.contains("[a-z0-9]") && pattern.contains("-") {
         (
             "a DNS-1123 name".to_string(),
