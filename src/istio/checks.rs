@@ -573,11 +573,12 @@ fn shared_ports<'a>(ctx: &Context<'a>) -> Vec<PortUse<'a>> {
 
 fn check_ports(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let shared = shared_ports(ctx);
-    report_conflicts(shared.iter(), false, out);
+    report_conflicts(shared.iter(), false, "every gateway proxy pod", out);
     for proxy in &ctx.proxies {
         let own = proxy_ports(ctx, proxy);
         // Conflicts among the shared ports were reported once above.
-        report_conflicts(own.iter().chain(&shared), true, out);
+        let pod = format!("the pod of gateway proxy `{}`", proxy.name);
+        report_conflicts(own.iter().chain(&shared), true, &pod, out);
     }
 }
 
@@ -586,6 +587,7 @@ fn check_ports(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn report_conflicts<'p, 'a: 'p>(
     ports: impl Iterator<Item = &'p PortUse<'a>>,
     skip_shared_pairs: bool,
+    pod: &str,
     out: &mut Vec<Diagnostic>,
 ) {
     let mut first: HashMap<(i64, &str), &PortUse<'_>> = HashMap::new();
@@ -610,7 +612,7 @@ fn report_conflicts<'p, 'a: 'p>(
                 location,
                 "port-conflict",
                 format!(
-                    "port {} of {} is also used by {} in the gateway-proxy pod",
+                    "port {} of {} is also used by {} in {pod}",
                     this.port, this.owner, other.owner
                 ),
             )

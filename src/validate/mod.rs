@@ -92,6 +92,7 @@ pub fn validate_tree(merged: Node) -> Validated {
         diagnostics.extend(crate::istio::checks::check(&merged));
         diagnostics.extend(unsupported_helpers(&merged));
         diagnostics.extend(gateway_options(&merged));
+        diagnostics.extend(incomplete_proxies(&merged));
     }
     if diag::has_errors(&diagnostics) {
         values = None;
@@ -182,6 +183,93 @@ fn unsupported_helpers(merged: &Node) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Values every gateway proxy's resources are built from. Only `gatewayProxy` has defaults; a
+/// proxy added under another name gets nothing else from the chart, so it must give these
+/// itself (the upstream chart fails with a nil-pointer error, or renders empty fields, without
+/// them).
+const PROXY_REQUIRED: &[&[&str]] = &[
+    &["kind"],
+    &["podTemplate", "httpPort"],
+    &["podTemplate", "httpsPort"],
+    &["podTemplate", "image", "repository"],
+    &["podTemplate", "image", "tag"],
+    &["service", "type"],
+    &["service", "httpPort"],
+    &["service", "httpsPort"],
+    &["globalDownstreamMaxConnections"],
+    &["loopBackAddress"],
+];
+
+fn incomplete_proxies(merged: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some((
+        key,
+        Node {
+            value: Value::Map(proxies),
+            ..
+        },
+    )) = (match &merged.value {
+        Value::Map(m) => m.get("gatewayProxies"),
+        _ => None,
+    })
+    else {
+        return out;
+    };
+    let _ = key;
+    for (name, (proxy_key, proxy)) in proxies {
+        let Value::Map(fields) = &proxy.value else {
+            continue;
+        };
+        if matches!(
+            fields.get("disabled"),
+            Some((
+                _,
+                Node {
+                    value: Value::Bool(true),
+                    ..
+                }
+            ))
+        ) {
+            continue;
+        }
+        let missing: Vec<String> = PROXY_REQUIRED
+            .iter()
+            .filter(|path| lookup(proxy, path).is_none())
+            .map(|path| path.join("."))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(
+                proxy_key.location.clone(),
+                "proxy-incomplete",
+                format!(
+                    "gateway proxy `{name}` lacks {}; only `gatewayProxy` takes the chart's defaults",
+                    missing.join(", ")
+                ),
+            )
+            .with_path(format!("gatewayProxies.{name}"))
+            .with_hint(
+                "give each value, e.g. copy them from `gloo-chart values` output under gatewayProxies.gatewayProxy",
+            ),
+        );
+    }
+    out
+}
+
+/// The non-null node at `path` below `node`.
+fn lookup<'a>(node: &'a Node, path: &[&str]) -> Option<&'a Node> {
+    let mut at = node;
+    for key in path {
+        let Value::Map(map) = &at.value else {
+            return None;
+        };
+        at = &map.get(*key)?.1;
+    }
+    (!matches!(at.value, Value::Null)).then_some(at)
 }
 
 /// `gatewayProxies.NAME.gatewaySettings.options`: the upstream chart types these as Settings'
