@@ -4,7 +4,7 @@
 //! The crate is a pipeline, one module per stage, with data flowing one way:
 //! [`load`] (files and `--set` flags into positioned trees, merged as Helm coalesces them) →
 //! [`validate`] (JSON schema generated from [`model`], then semantic rules; the result is typed
-//! [`model::Values`]) → [`render`] (minijinja templates) → [`write`] (stdout, a directory, a chart).
+//! [`model::Values`]) → [`render`] (minijinja templates) → [`write`](mod@write) (stdout, a directory, a chart).
 //! [`diag`] is the one diagnostic type every stage reports through.
 
 pub mod cli;

@@ -22,7 +22,7 @@
 //! - **Other filters.** `kebabcase` (sprig's, for gateway proxy names), `nindent(N)` for raw
 //!   multi-line text (a newline, then every non-empty line indented by N).
 //! - **Output.** [`render_json`] returns [`Document`]s in `helm template` order (see
-//!   [`order`]); [`to_stream`] prints them with `# Source:` headers; [`write_dir`] writes one file
+//!   `order`); [`to_stream`] prints them with `# Source:` headers; [`write_dir`] writes one file
 //!   per template as `helm template --output-dir` does. The same input always gives the same
 //!   bytes. Template errors come back as [`RenderError`]s naming the template and line.
 
