@@ -392,20 +392,24 @@ fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -
     } else {
         let files = collect_paths(&args.paths, &mut unreadable);
         let progress = crate::report::Progress::for_files(files.len());
-        for file in &files {
-            match validate::load_and_validate(&sources, Some(file), &limits) {
-                Ok(v) => {
+        // Files are validated in parallel; results come back in file order, so the output is
+        // the same as one file after the other.
+        let results = validate::load_and_validate_each(&sources, &files, &limits, &|| {
+            progress.on_file_done()
+        });
+        progress.finish();
+        for (file, result) in files.iter().zip(results) {
+            match result {
+                Ok(diagnostics) => {
                     files_checked += 1;
                     checked.push(file.display().to_string());
-                    all.extend(v.diagnostics);
+                    all.extend(diagnostics);
                 }
                 // The overlay itself failed: skip it. A failing -f base fails the whole run.
                 Err(e) if e.path() == file.as_path() => unreadable.push(e.to_string()),
                 Err(e) => return Err(e.into()),
             }
-            progress.on_file_done();
         }
-        progress.finish();
     }
     diag::sort(&mut all);
     for problem in &unreadable {
@@ -471,8 +475,15 @@ fn collect_paths(paths: &[PathBuf], problems: &mut Vec<String>) -> Vec<PathBuf> 
             for entry in walkdir::WalkDir::new(path).follow_links(true) {
                 match entry {
                     Ok(entry) => {
-                        if entry.file_type().is_file() && is_yaml(entry.path()) {
+                        let kind = entry.file_type();
+                        if kind.is_file() && is_yaml(entry.path()) {
                             found.push(entry.into_path());
+                        } else if !kind.is_dir() && is_yaml(entry.path()) {
+                            // A FIFO or device named *.yaml: opening it could block forever.
+                            problems.push(format!(
+                                "{}: not a regular file, skipped",
+                                entry.path().display()
+                            ));
                         }
                     }
                     Err(e) => {

@@ -189,6 +189,14 @@ enum Style {
 /// yaml.v2's choice of style for a string in block context (`block_ok`) or in a position where
 /// a literal block is impossible.
 fn choose_style(s: &str, block_ok: bool) -> Style {
+    // yaml.v2 writes NEL, LS and PS raw inside single quotes and literal blocks, where a YAML 1.1
+    // reader takes them for line breaks: the text comes back folded, or as a key, not at all.
+    // Double quotes escape them, so the string survives.
+    if s.chars()
+        .any(|c| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+    {
+        return Style::Double;
+    }
     let a = analyze(s);
     if s.contains('\n') {
         if block_ok && a.block_allowed {

@@ -9,7 +9,8 @@ pub mod schema;
 use crate::diag::{self, Diagnostic, Location};
 use crate::load::{self, Key, Map, Node, Value};
 use crate::model::{self, Values};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Name under which the chart defaults appear in diagnostics.
@@ -42,6 +43,63 @@ pub fn load_and_validate(
     load_and_validate_with(sources, overlay, None, limits)
 }
 
+/// Validates each of `overlays` on its own on top of `sources` (as [`load_and_validate`] with
+/// `Some(overlay)`), on as many threads as the machine has cores, and returns the findings of
+/// each file in the order of `overlays`. `on_done` is called once per file as it finishes, from
+/// any thread. The schema is compiled once and shared by every thread.
+pub fn load_and_validate_each(
+    sources: &load::Sources,
+    overlays: &[PathBuf],
+    limits: &load::Limits,
+    on_done: &(dyn Fn() + Sync),
+) -> Vec<Result<Vec<Diagnostic>, load::LoadError>> {
+    let one = |overlay: &PathBuf| {
+        let result = load_and_validate(sources, Some(overlay), limits).map(|v| v.diagnostics);
+        on_done();
+        result
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(overlays.len());
+    if threads <= 1 {
+        return overlays.iter().map(one).collect();
+    }
+    // Workers take the next file from a shared counter, so a slow file does not hold up a
+    // whole share of the others; results go back to their file's slot.
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<Result<Vec<Diagnostic>, load::LoadError>>> =
+        overlays.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(overlay) = overlays.get(index) else {
+                            break;
+                        };
+                        done.push((index, one(overlay)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => {
+                    for (index, result) in done {
+                        slots[index] = Some(result);
+                    }
+                }
+                // A panic in a worker is a defect; pass it on as a sequential run would.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    slots.into_iter().flatten().collect()
+}
+
 /// As [`load_and_validate`], with `extra` merged over all user layers (as one more `-f` file
 /// would be) before the defaults; `gloo-chart values` adds its Istio layer this way.
 pub fn load_and_validate_with(
@@ -56,7 +114,7 @@ pub fn load_and_validate_with(
     if let Some(extra) = extra {
         load::merge::merge_layers(&mut user, extra);
     }
-    let (merged, merge_diags) = load::merge::coalesce(&defaults_node(), user);
+    let (merged, merge_diags) = load::merge::coalesce(defaults_ref(), user);
     diagnostics.extend(merge_diags);
     if diag::has_errors(&diagnostics) {
         // Values that did not even parse are not worth checking against the schema: the
@@ -325,8 +383,16 @@ fn gateway_options(merged: &Node) -> Vec<Diagnostic> {
 
 /// The chart defaults (from the model) as a positioned tree.
 pub fn defaults_node() -> Node {
-    let source: Arc<str> = Arc::from(DEFAULTS_SOURCE);
-    from_json(&model::defaults_json(), &Location::new(source, 1, 1))
+    defaults_ref().clone()
+}
+
+/// The chart defaults tree, built once per process (every file validated merges over it).
+fn defaults_ref() -> &'static Node {
+    static DEFAULTS: OnceLock<Node> = OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        let source: Arc<str> = Arc::from(DEFAULTS_SOURCE);
+        from_json(&model::defaults_json(), &Location::new(source, 1, 1))
+    })
 }
 
 /// Builds a tree from JSON, every node placed at `at` (JSON carries no positions).

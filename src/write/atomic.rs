@@ -154,11 +154,12 @@ impl SiblingDir {
             match fs::create_dir(&path) {
                 Ok(()) => return Ok(SiblingDir { path: Some(path) }),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = Some(e),
-                Err(e) => return Err(WriteError::io(parent, e)),
+                // Named after the target: the hidden sibling's name means nothing to the user.
+                Err(e) => return Err(WriteError::io(parent.join(target_name), e)),
             }
         }
         Err(WriteError::io(
-            parent,
+            parent.join(target_name),
             last_error.unwrap_or_else(|| io::Error::other("no free temporary name")),
         ))
     }
