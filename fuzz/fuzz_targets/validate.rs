@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let (merged, _) = merge::coalesce(&defaults_node(), root);
     let validated = validate_tree(merged);
-    assert_eq!(validated.values.is_some(), !has_errors(&validated.diagnostics));
+    assert_eq!(
+        validated.values.is_some(),
+        !has_errors(&validated.diagnostics)
+    );
     for d in &validated.diagnostics {
         assert!(
             d.location.line >= 1 && d.location.col >= 1 && !d.location.source.is_empty(),
