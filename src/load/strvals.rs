@@ -64,8 +64,14 @@ impl SetKind {
     }
 
     /// How diagnostics name an argument of this flag: `--set a.b=1`.
+    /// Long arguments are cut to their first 80 characters (the column in a location still
+    /// counts in the whole argument), so a huge `--set` does not flood every message.
     pub fn source_name(self, arg: &str) -> String {
-        format!("{} {arg}", self.flag())
+        const SHOWN: usize = 80;
+        match arg.char_indices().nth(SHOWN) {
+            Some((cut, _)) => format!("{} {}…", self.flag(), &arg[..cut]),
+            None => format!("{} {arg}", self.flag()),
+        }
     }
 }
 
