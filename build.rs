@@ -2,7 +2,11 @@
 //! `$OUT_DIR/templates.rs` with one `(name, include_str!(path))` entry per file, names relative
 //! to `templates/` with `/` separators, sorted. Cargo re-runs this when the directory changes,
 //! so a new template is picked up without touching any Rust file.
+//!
+//! Also splits the committed values schema into the compact per-section form validation compiles
+//! (`$OUT_DIR/schema.rs`, see [`schema_sections`]).
 
+use serde_json::Value;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -42,5 +46,76 @@ fn main() -> io::Result<()> {
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(io::Error::other)?);
-    fs::write(out.join("templates.rs"), code)
+    fs::write(out.join("templates.rs"), code)?;
+    schema_sections(&root, &out)
+}
+
+/// Keywords that only annotate a schema: validation never reads them.
+const ANNOTATIONS: &[&str] = &["description", "title", "default", "examples"];
+/// Keywords whose value maps names (property names, not keywords) to subschemas.
+const NAMED_SUBSCHEMAS: &[&str] = &["properties", "patternProperties", "definitions"];
+/// Keywords whose value is data, copied as it is.
+const DATA: &[&str] = &["enum", "const", "required"];
+
+/// The schema without annotations, as validation reads it.
+fn compact(schema: &Value) -> Value {
+    match schema {
+        Value::Object(obj) => Value::Object(
+            obj.iter()
+                .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()))
+                .map(|(k, v)| {
+                    let v = if DATA.contains(&k.as_str()) {
+                        v.clone()
+                    } else if NAMED_SUBSCHEMAS.contains(&k.as_str()) {
+                        match v {
+                            Value::Object(named) => Value::Object(
+                                named.iter().map(|(n, s)| (n.clone(), compact(s))).collect(),
+                            ),
+                            other => other.clone(),
+                        }
+                    } else {
+                        compact(v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(compact).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Writes `$OUT_DIR/schema.rs` from `schema/values.schema.json`, for `src/validate/mod.rs`:
+/// `ROOT`, the root schema with each top-level property's schema replaced by `true` (the root
+/// checks: its type and unknown top-level keys), and `SECTIONS`, each top-level property's schema,
+/// all without annotations. Validation compiles only the sections a user wrote. A schema that does
+/// not parse gives an empty `ROOT`, and validation falls back to the schema the model generates.
+fn schema_sections(root: &Path, out: &Path) -> io::Result<()> {
+    let path = root.join("schema").join("values.schema.json");
+    println!("cargo:rerun-if-changed=schema/values.schema.json");
+    let parsed: Option<Value> = fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let mut root_text = String::new();
+    let mut sections: Vec<(String, String)> = Vec::new();
+    if let Some(Value::Object(mut schema)) = parsed.map(|s| compact(&s)) {
+        if let Some(Value::Object(props)) = schema.get_mut("properties") {
+            for (name, section) in props.iter_mut() {
+                sections.push((name.clone(), section.to_string()));
+                *section = Value::Bool(true);
+            }
+        }
+        root_text = Value::Object(schema).to_string();
+    }
+    let mut code = format!("pub static ROOT: &str = {root_text:?};\n");
+    code.push_str(&format!(
+        "pub const SECTION_COUNT: usize = {};\n",
+        sections.len()
+    ));
+    code.push_str("pub static SECTIONS: [(&str, &str); SECTION_COUNT] = [\n");
+    for (name, text) in &sections {
+        code.push_str(&format!("    ({name:?}, {text:?}),\n"));
+    }
+    code.push_str("];\n");
+    fs::write(out.join("schema.rs"), code)
 }

@@ -8,7 +8,6 @@
 
 use super::node::{Map, Node, Value};
 use crate::diag::Diagnostic;
-use std::collections::HashMap;
 
 /// Rule for a user value whose type differs from the chart default's map-ness (a warning).
 pub const RULE_TYPE_CONFLICT: &str = "type-conflict";
@@ -81,20 +80,17 @@ fn coalesce_map(
     top: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Map {
-    let index: HashMap<String, usize> = user
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.clone(), i))
-        .collect();
+    // Where each default's key is in the user map, looked up before the map is taken apart.
+    let index: Vec<Option<usize>> = defaults.keys().map(|k| user.get_index_of(k)).collect();
     let mut entries: Vec<Option<_>> = user.into_iter().map(Some).collect();
     let mut out = Map::with_capacity(defaults.len().max(entries.len()));
-    for (name, (dkey, dnode)) in defaults {
-        let full = join(path, name);
-        let taken = index.get(name).and_then(|&i| entries[i].take());
+    for ((name, (dkey, dnode)), at) in defaults.iter().zip(index) {
+        let taken = at.and_then(|i| entries[i].take());
         let Some((_, (ukey, unode))) = taken else {
             out.insert(name.clone(), (dkey.clone(), dnode.clone()));
             continue;
         };
+        let full = join(path, name);
         if matches!(unode.value, Value::Null) {
             if !top && matches!(dnode.value, Value::Null) {
                 diags.push(

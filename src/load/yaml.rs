@@ -374,7 +374,7 @@ struct Built {
     /// Levels of maps and lists in the subtree (0 for a scalar).
     height: usize,
     /// For scalars: the value before the JSON round trip, which decides map keys.
-    scalar: Option<Scalar>,
+    scalar: Option<Resolved>,
     /// A plain `<<` (or `!!merge`), which means "merge" in key position.
     merge: bool,
     /// Why this scalar cannot be a value (`.inf`); it can still be a key.
@@ -386,8 +386,53 @@ struct Anchored {
     node: Node,
     count: usize,
     height: usize,
-    scalar: Option<Scalar>,
+    scalar: Option<Resolved>,
     value_error: Option<Diagnostic>,
+}
+
+/// A scalar before the JSON round trip. A string is the same before and after it, so it is not
+/// held twice: `Str` stands for the `Value::Str` of the node it came with.
+#[derive(Clone)]
+enum Resolved {
+    Str,
+    Other(Scalar),
+}
+
+/// How a map key was written, to tell `1:` and `"1":` apart (both become the key "1").
+enum RawKey {
+    Str,
+    Other {
+        scalar: Scalar,
+        /// The key as written, when YAML 1.1 resolved it to a non-string.
+        plain: Option<Box<str>>,
+    },
+}
+
+impl RawKey {
+    fn same(&self, other: &RawKey) -> bool {
+        match (self, other) {
+            (RawKey::Str, RawKey::Str) => true,
+            (RawKey::Other { scalar: a, .. }, RawKey::Other { scalar: b, .. }) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The key as written, for messages; `name` is the string it became.
+    fn written(&self, name: &str) -> String {
+        match self {
+            RawKey::Str => format!("{name:?}"),
+            RawKey::Other { plain, .. } => plain.as_deref().unwrap_or(name).to_string(),
+        }
+    }
+}
+
+/// What a map remembers about one of its keys (at the key's index in the map).
+#[derive(Default)]
+struct KeySlot {
+    /// Where the key was last written explicitly (not merged in by `<<`).
+    explicit: Option<Location>,
+    /// The first explicit key that became this name: how it was written, and where.
+    raw: Option<(RawKey, Location)>,
 }
 
 enum Pending {
@@ -403,11 +448,21 @@ enum Pending {
 struct MapFrame {
     map: Map,
     pending: Pending,
-    /// Keys written explicitly in this map (not merged), with where.
-    explicit: HashMap<String, Location>,
-    /// Per key string: the first key's value before conversion, as written, and where, to tell
-    /// `1:` and `"1":` apart.
-    raw_keys: HashMap<String, (Scalar, String, Location)>,
+    /// One per entry of `map`, at the same index.
+    slots: Vec<KeySlot>,
+    /// How the pending key was written, when it is the first explicit key of its name.
+    pending_raw: Option<(RawKey, Location)>,
+}
+
+impl MapFrame {
+    /// Inserts or replaces an entry and returns its index, keeping `slots` in step.
+    fn insert(&mut self, name: String, entry: (Key, Node)) -> usize {
+        let (index, _) = self.map.insert_full(name, entry);
+        if index >= self.slots.len() {
+            self.slots.resize_with(index + 1, KeySlot::default);
+        }
+        index
+    }
 }
 
 enum Collection {
@@ -554,8 +609,8 @@ impl<'l> Builder<'l> {
                 let frame = MapFrame {
                     map: Map::new(),
                     pending: Pending::None,
-                    explicit: HashMap::new(),
-                    raw_keys: HashMap::new(),
+                    slots: Vec::new(),
+                    pending_raw: None,
                 };
                 self.push(span, anchor, Collection::Map(frame))?;
             }
@@ -723,7 +778,11 @@ impl<'l> Builder<'l> {
         };
         let mut node = Node::new(Value::Null, location.clone());
         let mut value_error = None;
-        match scalar_value(scalar.clone()) {
+        let (value, scalar) = match scalar {
+            Scalar::Str(s) => (Ok(Value::Str(s)), Resolved::Str),
+            other => (scalar_value(other.clone()), Resolved::Other(other)),
+        };
+        match value {
             Ok(value) => node.value = value,
             Err(go) => {
                 value_error = Some(
@@ -812,27 +871,33 @@ impl<'l> Builder<'l> {
             }
             Pending::Skip => {}
             Pending::Key(key) => {
-                let mut warning = None;
-                let name = key.name.clone();
-                if let Some(first) = map.explicit.get(&name) {
-                    let first = first.clone();
-                    let path = self.path(&name);
-                    warning = Some(
-                        Diagnostic::warning(
-                            key.location.clone(),
-                            RULE_DUPLICATE_KEY,
-                            format!(
-                                "key {name:?} is already set at {}:{}; Helm keeps this later one",
-                                first.line, first.col
-                            ),
-                        )
-                        .with_path(path),
-                    );
-                }
+                let raw = map.pending_raw.take();
+                let first = map
+                    .map
+                    .get_index_of(&key.name)
+                    .and_then(|i| map.slots.get(i))
+                    .and_then(|slot| slot.explicit.clone());
+                let warning = first.map(|first| {
+                    Diagnostic::warning(
+                        key.location.clone(),
+                        RULE_DUPLICATE_KEY,
+                        format!(
+                            "key {:?} is already set at {}:{}; Helm keeps this later one",
+                            key.name, first.line, first.col
+                        ),
+                    )
+                    .with_path(self.path(&key.name))
+                });
                 if let Some(Collection::Map(map)) = self.stack.last_mut().map(|f| &mut f.collection)
                 {
-                    map.explicit.insert(name.clone(), key.location.clone());
-                    map.map.insert(name, (key, built.node));
+                    let location = key.location.clone();
+                    let name = key.name.clone();
+                    let index = map.insert(name, (key, built.node));
+                    let slot = &mut map.slots[index];
+                    slot.explicit = Some(location);
+                    if slot.raw.is_none() {
+                        slot.raw = raw;
+                    }
                 }
                 if let Some(w) = warning {
                     self.diags.push(w);
@@ -849,62 +914,72 @@ impl<'l> Builder<'l> {
         if built.merge {
             return Pending::Merge(location);
         }
-        let Some(scalar) = built.scalar else {
-            self.error(
-                location,
-                RULE_VALUE,
-                format!("a {} cannot be a map key", built.node.type_name()),
-            );
-            return Pending::Skip;
-        };
-        let name = match key_string(&scalar) {
-            Ok(name) => name,
-            Err(go_type) => {
-                let message = if go_type == "null" {
-                    "a null key is not allowed".to_string()
-                } else {
-                    format!(
-                        "key {} is too large a number for a map key",
-                        built.node.plain.as_deref().unwrap_or("")
-                    )
-                };
-                self.diags.push(
-                    Diagnostic::error(location, RULE_VALUE, message)
-                        .with_hint("quote the key to make it a string"),
+        let (name, raw) = match (built.scalar, built.node.value) {
+            (Some(Resolved::Str), Value::Str(name)) => (name, RawKey::Str),
+            (Some(Resolved::Other(scalar)), _) => match key_string(&scalar) {
+                Ok(name) => {
+                    let plain = built.node.plain;
+                    (name, RawKey::Other { scalar, plain })
+                }
+                Err(go_type) => {
+                    let message = if go_type == "null" {
+                        "a null key is not allowed".to_string()
+                    } else {
+                        format!(
+                            "key {} is too large a number for a map key",
+                            built.node.plain.as_deref().unwrap_or("")
+                        )
+                    };
+                    self.diags.push(
+                        Diagnostic::error(location, RULE_VALUE, message)
+                            .with_hint("quote the key to make it a string"),
+                    );
+                    self.errors = true;
+                    return Pending::Skip;
+                }
+            },
+            (_, value) => {
+                let node = Node::new(value, location.clone());
+                self.error(
+                    location,
+                    RULE_VALUE,
+                    format!("a {} cannot be a map key", node.type_name()),
                 );
-                self.errors = true;
                 return Pending::Skip;
             }
         };
         // Keys that differ before the string conversion (`1` and `"1"`, `1` and `1.0`) are
         // different keys to goyaml.v2, and sigs.k8s.io/yaml then keeps one of them at random.
-        let written = match &scalar {
-            Scalar::Str(s) => format!("{s:?}"),
-            _ => built.node.plain.as_deref().unwrap_or(&name).to_string(),
-        };
         let mut warning = None;
         if let Some(Collection::Map(map)) = self.stack.last_mut().map(|f| &mut f.collection) {
-            match map.raw_keys.get(&name) {
-                Some((first, first_written, first_loc)) if *first != scalar => {
+            let slot = map
+                .map
+                .get_index_of(&name)
+                .and_then(|i| map.slots.get_mut(i));
+            match slot {
+                Some(KeySlot {
+                    explicit,
+                    raw: Some((first, first_loc)),
+                }) if !first.same(&raw) => {
                     // Not a plain duplicate: Helm's winner is random, said below.
-                    map.explicit.remove(&name);
+                    *explicit = None;
                     warning = Some(
                         Diagnostic::warning(
                             location.clone(),
                             RULE_DUPLICATE_KEY,
                             format!(
                                 "key {} becomes {name:?}, the same key as {} at {}:{}; Helm keeps either one at random",
-                                written, first_written, first_loc.line, first_loc.col
+                                raw.written(&name),
+                                first.written(&name),
+                                first_loc.line,
+                                first_loc.col
                             ),
                         )
                         .with_hint("write the key once, quoted"),
                     );
                 }
-                Some(_) => {}
-                None => {
-                    map.raw_keys
-                        .insert(name.clone(), (scalar, written, location.clone()));
-                }
+                Some(KeySlot { raw: Some(_), .. }) => {}
+                _ => map.pending_raw = Some((raw, location.clone())),
             }
         }
         if let Some(w) = warning {
@@ -940,7 +1015,12 @@ impl<'l> Builder<'l> {
                     continue;
                 };
                 for (name, entry) in entries {
-                    if let Some(explicit) = frame.explicit.remove(&name) {
+                    let explicit = frame
+                        .map
+                        .get_index_of(&name)
+                        .and_then(|i| frame.slots.get_mut(i))
+                        .and_then(|slot| slot.explicit.take());
+                    if let Some(explicit) = explicit {
                         warnings.push(
                             Diagnostic::warning(
                                 explicit,
@@ -958,7 +1038,7 @@ impl<'l> Builder<'l> {
                             .with_hint("put << first so keys written in the map win"),
                         );
                     }
-                    frame.map.insert(name, entry);
+                    frame.insert(name, entry);
                 }
             }
         }

@@ -46,7 +46,8 @@ pub fn load_and_validate(
 /// Validates each of `overlays` on its own on top of `sources` (as [`load_and_validate`] with
 /// `Some(overlay)`), on as many threads as the machine has cores, and returns the findings of
 /// each file in the order of `overlays`. `on_done` is called once per file as it finishes, from
-/// any thread. The schema is compiled once and shared by every thread.
+/// any thread. The schema is compiled once and shared by every thread. Only the findings are
+/// wanted, so the values are not typed (the schema and the semantic rules find every error).
 pub fn load_and_validate_each(
     sources: &load::Sources,
     overlays: &[PathBuf],
@@ -54,7 +55,8 @@ pub fn load_and_validate_each(
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<Result<Vec<Diagnostic>, load::LoadError>> {
     let one = |overlay: &PathBuf| {
-        let result = load_and_validate(sources, Some(overlay), limits).map(|v| v.diagnostics);
+        let result =
+            load_and_check(sources, Some(overlay), None, limits, false).map(|v| v.diagnostics);
         on_done();
         result
     };
@@ -108,12 +110,29 @@ pub fn load_and_validate_with(
     extra: Option<Node>,
     limits: &load::Limits,
 ) -> Result<Validated, load::LoadError> {
+    load_and_check(sources, overlay, extra, limits, true)
+}
+
+/// [`load_and_validate_with`]; `typed` asks for [`Validated::values`].
+fn load_and_check(
+    sources: &load::Sources,
+    overlay: Option<&Path>,
+    extra: Option<Node>,
+    limits: &load::Limits,
+    typed: bool,
+) -> Result<Validated, load::LoadError> {
     let loaded = load::load_user(sources, overlay, limits)?;
     let mut diagnostics = loaded.diagnostics;
     let mut user = loaded.user;
     if let Some(extra) = extra {
         load::merge::merge_layers(&mut user, extra);
     }
+    // Top-level sections the user did not write come out of the merge as the chart defaults,
+    // which are valid (`tests/model.rs`); only the written ones need the schema.
+    let touched: Option<Vec<String>> = match &user.value {
+        Value::Map(map) => Some(map.keys().cloned().collect()),
+        _ => None,
+    };
     let (merged, merge_diags) = load::merge::coalesce(defaults_ref(), user);
     diagnostics.extend(merge_diags);
     if diag::has_errors(&diagnostics) {
@@ -126,7 +145,7 @@ pub fn load_and_validate_with(
             diagnostics,
         });
     }
-    let mut validated = validate_tree(merged);
+    let mut validated = check_tree(merged, touched.as_deref(), typed);
     validated.diagnostics.extend(diagnostics);
     diag::sort(&mut validated.diagnostics);
     Ok(validated)
@@ -134,18 +153,24 @@ pub fn load_and_validate_with(
 
 /// Validates an already merged tree: schema, typing, then semantic rules.
 pub fn validate_tree(merged: Node) -> Validated {
-    let json = merged.to_json();
-    let (validator, schema_doc) = compiled_schema();
-    let mut diagnostics = schema::check(&merged, &json, validator, schema_doc);
+    check_tree(merged, None, true)
+}
+
+/// [`validate_tree`], with the schema applied only to the top-level sections in `touched` (all
+/// when `None`; the root's own checks always run), and typing only when `typed`.
+fn check_tree(merged: Node, touched: Option<&[String]>, typed: bool) -> Validated {
+    let mut diagnostics = schema_findings(&merged, touched);
     let mut values = None;
     if diagnostics.is_empty() {
-        match serde_json::from_value::<Values>(json) {
-            Ok(v) => values = Some(v),
-            Err(e) => diagnostics.push(Diagnostic::error(
-                merged.location.clone(),
-                "model",
-                format!("values do not fit the model: {e}"),
-            )),
+        if typed {
+            match serde_json::from_value::<Values>(merged.to_json()) {
+                Ok(v) => values = Some(v),
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    merged.location.clone(),
+                    "model",
+                    format!("values do not fit the model: {e}"),
+                )),
+            }
         }
         diagnostics.extend(crate::istio::checks::check(&merged));
         diagnostics.extend(unsupported_helpers(&merged));
@@ -163,30 +188,106 @@ pub fn validate_tree(merged: Node) -> Validated {
     }
 }
 
-/// The committed `schema/values.schema.json`, embedded at build time. `tests/model.rs` fails when
-/// it differs from the schema the model generates, so it is the model's schema; reading it costs a
-/// JSON parse, where generating it from the types costs several times the whole rest of a
-/// `render` run.
-const EMBEDDED_SCHEMA: &str = include_str!("../../schema/values.schema.json");
+/// The committed `schema/values.schema.json` without annotations, split by `build.rs` into the
+/// root and one schema per top-level section. `tests/model.rs` fails when the committed schema
+/// differs from the one the model generates, so these are the model's schema; reading them costs
+/// a JSON parse, where generating the schema from the types costs several times a whole `render`.
+mod compact {
+    include!(concat!(env!("OUT_DIR"), "/schema.rs"));
+}
 
-/// The schema validator and the schema document it was compiled from (read by the explanations
-/// for near-miss key names), both built once per process and shared by every file validated.
-/// Falls back to the schema generated from the model if the embedded copy does not parse or
-/// compile (a stale copy that does compile is what the test in `tests/model.rs` catches).
-fn compiled_schema() -> (&'static jsonschema::Validator, &'static serde_json::Value) {
-    static EMBEDDED: OnceLock<Option<(jsonschema::Validator, serde_json::Value)>> = OnceLock::new();
-    let embedded = EMBEDDED.get_or_init(|| {
-        let doc: serde_json::Value = serde_json::from_str(EMBEDDED_SCHEMA).ok()?;
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft7)
-            .build(&doc)
-            .ok()?;
-        Some((validator, doc))
-    });
-    match embedded {
-        Some((validator, doc)) => (validator, doc),
-        None => (model::validator(), model::schema_ref()),
+/// A compiled part of the compact schema and the document it was compiled from (read by the
+/// explanations for near-miss key names; the compact form keeps every `properties`).
+struct Part {
+    doc: serde_json::Value,
+    validator: jsonschema::Validator,
+}
+
+fn compile(text: &str) -> Option<Part> {
+    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .build(&doc)
+        .ok()?;
+    Some(Part { doc, validator })
+}
+
+/// The root checks: the root's type and its unknown keys (every section's schema is `true`).
+fn root_part() -> Option<&'static Part> {
+    static ROOT: OnceLock<Option<Part>> = OnceLock::new();
+    ROOT.get_or_init(|| compile(compact::ROOT)).as_ref()
+}
+
+/// The schema of the top-level section `name`, compiled on first use and shared by every file
+/// and thread. `Some(None)` when it does not compile; `None` for a name the schema lacks.
+fn section_part(name: &str) -> Option<Option<&'static Part>> {
+    static PARTS: [OnceLock<Option<Part>>; compact::SECTION_COUNT] =
+        [const { OnceLock::new() }; compact::SECTION_COUNT];
+    let index = compact::SECTIONS.iter().position(|(n, _)| *n == name)?;
+    let (_, text) = compact::SECTIONS[index];
+    Some(PARTS[index].get_or_init(|| compile(text)).as_ref())
+}
+
+/// Schema findings for `merged`, as the whole schema would report them. Falls back to the
+/// schema generated from the model if the compact copy does not parse or compile (a stale copy
+/// that does compile is what the test in `tests/model.rs` catches).
+fn schema_findings(merged: &Node, touched: Option<&[String]>) -> Vec<Diagnostic> {
+    sectioned_findings(merged, touched).unwrap_or_else(|| {
+        schema::check(
+            merged,
+            &merged.to_json(),
+            model::validator(),
+            model::schema_ref(),
+        )
+    })
+}
+
+fn sectioned_findings(merged: &Node, touched: Option<&[String]>) -> Option<Vec<Diagnostic>> {
+    use serde_json::Value as Json;
+    let root = root_part()?;
+    let mut out = Vec::new();
+    let Value::Map(map) = &merged.value else {
+        schema::collect(
+            merged,
+            "",
+            &merged.to_json(),
+            &root.validator,
+            &root.doc,
+            &mut out,
+        );
+        return Some(out);
+    };
+    // The root schema allows anything under a known key, so only the keys matter to it.
+    let keys: serde_json::Map<String, Json> = map.keys().map(|k| (k.clone(), Json::Null)).collect();
+    schema::collect(
+        merged,
+        "",
+        &Json::Object(keys),
+        &root.validator,
+        &root.doc,
+        &mut out,
+    );
+    for (name, (_, node)) in map {
+        if touched.is_some_and(|t| !t.iter().any(|k| k == name)) {
+            continue;
+        }
+        // A name the schema lacks is an unknown key, which the root checks reported.
+        let Some(part) = section_part(name) else {
+            continue;
+        };
+        let part = part?;
+        let prefix = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
+        schema::collect(
+            merged,
+            &prefix,
+            &node.to_json(),
+            &part.validator,
+            &part.doc,
+            &mut out,
+        );
     }
+    schema::drop_shadowed_enums(&mut out);
+    Some(out)
 }
 
 /// Values of the upstream chart that name Helm templates of a parent chart (`define` blocks
@@ -420,4 +521,78 @@ pub fn from_json(json: &serde_json::Value, at: &Location) -> Node {
         }
     };
     Node::new(value, at.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Merges `user` (placed at `values.yaml:1:1`) over the chart defaults.
+    fn merged(user: serde_json::Value) -> (Node, Option<Vec<String>>) {
+        let at = Location::new(Arc::from("values.yaml"), 1, 1);
+        let user = from_json(&user, &at);
+        let touched = match &user.value {
+            Value::Map(map) => Some(map.keys().cloned().collect()),
+            _ => None,
+        };
+        (load::merge::coalesce(defaults_ref(), user).0, touched)
+    }
+
+    fn rendered(diags: &[Diagnostic]) -> Vec<String> {
+        let mut out: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{d} [{}] {:?}", d.rule, d.hint))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn sectioned_schema_reports_what_the_whole_schema_reports() {
+        let cases = [
+            json!({ "gatewayProxy": {}, "globl": {} }),
+            json!({ "global": { "istioSDS": { "enabled": "yes", "customSidecar": [] } } }),
+            json!({ "global": { "image": { "pullPolicy": "Sometimes" } }, "settings": 3 }),
+            json!({ "settings": { "integrations": { "knative": { "enabled": true } } } }),
+            json!({ "gatewayProxies": { "bad_name": { "kind": 1 } }, "crds": null }),
+            json!({ "gloo": { "deployment": { "replicas": -1, "xdsPort": "x" } } }),
+            json!(["a", "list"]),
+            json!("text"),
+        ];
+        for user in cases {
+            let (merged, touched) = merged(user.clone());
+            let whole = schema::check(
+                &merged,
+                &merged.to_json(),
+                model::validator(),
+                model::schema_ref(),
+            );
+            let Some(parts) = sectioned_findings(&merged, touched.as_deref()) else {
+                panic!("the compact schema does not compile");
+            };
+            assert!(!whole.is_empty(), "{user}: no finding to compare");
+            assert_eq!(rendered(&parts), rendered(&whole), "{user}");
+        }
+    }
+
+    #[test]
+    fn untouched_sections_are_not_checked() {
+        // An invalid `gloo` the user did not write cannot come out of the defaults; here it is
+        // put into the merged tree directly to show that only written sections are read.
+        let (mut merged, _) = merged(json!({ "global": {} }));
+        if let Value::Map(map) = &mut merged.value {
+            if let Some((_, gloo)) = map.get_mut("gloo") {
+                gloo.value = Value::Str("not a map".to_string());
+            }
+        }
+        let touched = ["global".to_string()];
+        assert_eq!(
+            sectioned_findings(&merged, Some(&touched)),
+            Some(Vec::new())
+        );
+        let all = sectioned_findings(&merged, None).unwrap_or_default();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].path, "gloo");
+    }
 }

@@ -20,8 +20,28 @@ pub fn check(
     schema: &Json,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    collect(merged, "", json, validator, schema, &mut out);
+    drop_shadowed_enums(&mut out);
+    out
+}
+
+/// Validates `json`, the value at JSON pointer `prefix` of `merged`, against `validator` (built
+/// from `schema`, the schema of that value) and adds the findings to `out`, located and named as
+/// if the whole tree had been validated against the whole schema. Call
+/// [`drop_shadowed_enums`] once every part has been collected.
+pub fn collect(
+    merged: &Node,
+    prefix: &str,
+    json: &Json,
+    validator: &jsonschema::Validator,
+    schema: &Json,
+    out: &mut Vec<Diagnostic>,
+) {
     for error in validator.iter_errors(json) {
-        let pointer = error.instance_path().as_str().to_string();
+        let mut pointer =
+            String::with_capacity(prefix.len() + error.instance_path().as_str().len());
+        pointer.push_str(prefix);
+        pointer.push_str(error.instance_path().as_str());
         let schema_pointer = error.schema_path().as_str().to_string();
         let (node, _) = merged.lookup_pointer(&pointer);
         let path = pointer_to_path(merged, &pointer);
@@ -33,10 +53,16 @@ pub fn check(
             error.kind(),
             &schema_pointer,
             schema,
-            &mut out,
+            out,
         );
     }
-    // A value of the wrong type also fails its enum; the type error says it all.
+}
+
+/// A value of the wrong type also fails its enum; the type error says it all.
+pub fn drop_shadowed_enums(out: &mut Vec<Diagnostic>) {
+    if !out.iter().any(|d| d.rule == "schema-enum") {
+        return;
+    }
     let typed: std::collections::HashSet<(String, Location)> = out
         .iter()
         .filter(|d| d.rule == "schema-type")
@@ -45,7 +71,6 @@ pub fn check(
     out.retain(|d| {
         d.rule != "schema-enum" || !typed.contains(&(d.path.clone(), d.location.clone()))
     });
-    out
 }
 
 #[allow(clippy::too_many_arguments)]
