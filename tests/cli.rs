@@ -209,3 +209,22 @@ fn readme_main_command_writes_an_istio_ready_chart() {
     assert_eq!(code(&again), 2);
     assert_eq!(yaml_file(&chart.join("values.yaml")), values);
 }
+
+#[test]
+fn crds_rendered_as_templates_are_not_printed_twice_with_include_crds() {
+    // Regression: with crds.create the chart renders its CRDs as templates, and
+    // --include-crds printed the crds/ copies as well, so every CRD came twice.
+    let out = run(&["render", "--set", "crds.create=true", "--include-crds"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stream = text(&out.stdout);
+    let mut names: Vec<String> = serde_yaml::Deserializer::from_str(&stream)
+        .filter_map(|doc| <Json as serde::Deserialize>::deserialize(doc).ok())
+        .filter(|doc| doc["kind"] == "CustomResourceDefinition")
+        .filter_map(|doc| doc["metadata"]["name"].as_str().map(str::to_string))
+        .collect();
+    let total = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(total, names.len(), "a CRD printed twice: {names:?}");
+    assert_eq!(total, 9, "the nine Gloo 1.5.0 CRDs");
+}

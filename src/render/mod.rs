@@ -263,11 +263,18 @@ pub fn render_json(
             namespace => opts.namespace.clone(),
         },
     };
+    // With `crds.create` the chart renders its CRDs as ordinary templates; printing the `crds/`
+    // copies as well would give every CRD twice.
+    let crds_as_templates = values
+        .pointer("/crds/create")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let include_crds = opts.include_crds && !crds_as_templates;
     let mut crds = Vec::new();
     let mut generic = Vec::new();
     let mut hooks = Vec::new();
     for (name, _) in embedded::TEMPLATES {
-        if !is_rendered(name, opts.include_crds) {
+        if !is_rendered(name, include_crds) {
             continue;
         }
         let tmpl = env

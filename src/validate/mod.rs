@@ -4,6 +4,7 @@
 //! coalesces them). Output is typed [`Values`] when nothing is wrong, and every finding, sorted.
 //! Typed values are the only thing the renderer accepts, so invalid values never render.
 
+mod nulls;
 pub mod schema;
 
 use crate::diag::{self, Diagnostic, Location};
@@ -133,6 +134,12 @@ fn load_and_check(
         Value::Map(map) => Some(map.keys().cloned().collect()),
         _ => None,
     };
+    // Nulls are judged before the merge removes them (with their positions).
+    let deleted_defaults = if diag::has_errors(&diagnostics) {
+        Vec::new()
+    } else {
+        nulls::check(&user, defaults_ref(), &section_schema)
+    };
     let (merged, merge_diags) = load::merge::coalesce(defaults_ref(), user);
     diagnostics.extend(merge_diags);
     if diag::has_errors(&diagnostics) {
@@ -146,6 +153,10 @@ fn load_and_check(
         });
     }
     let mut validated = check_tree(merged, touched.as_deref(), typed);
+    if !deleted_defaults.is_empty() {
+        validated.values = None;
+        validated.diagnostics.extend(deleted_defaults);
+    }
     validated.diagnostics.extend(diagnostics);
     diag::sort(&mut validated.diagnostics);
     Ok(validated)
@@ -226,6 +237,11 @@ fn section_part(name: &str) -> Option<Option<&'static Part>> {
     let index = compact::SECTIONS.iter().position(|(n, _)| *n == name)?;
     let (_, text) = compact::SECTIONS[index];
     Some(PARTS[index].get_or_init(|| compile(text)).as_ref())
+}
+
+/// The (compact) schema document of the top-level section `name`.
+fn section_schema(name: &str) -> Option<&'static serde_json::Value> {
+    section_part(name).flatten().map(|part| &part.doc)
 }
 
 /// Schema findings for `merged`, as the whole schema would report them. Falls back to the
