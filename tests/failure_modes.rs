@@ -484,8 +484,7 @@ fn stdout_closed_early_is_not_an_error() {
 #[test]
 fn nulls_that_delete_needed_defaults_fail_cleanly() {
     // A user null deletes the chart default (Helm's coalescing); templates that read the value
-    // then fail, in Helm as here. It must be a clean exit 1 with a message, never a crash or
-    // broken output.
+    // then fail in Helm. Here validation refuses it, located at the flag, before rendering.
     for set in [
         "namespace=null",
         "settings=null",
@@ -495,7 +494,15 @@ fn nulls_that_delete_needed_defaults_fail_cleanly() {
     ] {
         let out = expect_exit(&["render", "--set", set], 1);
         assert!(out.stdout.is_empty(), "{set}: printed {}", out.stdout);
-        assert!(out.stderr.contains("error"), "{set}\n{}", out.describe());
+        let line = first_error(&out);
+        assert!(
+            line.starts_with(&format!("--set {set}:1:")) && line.contains(": error: "),
+            "{set}: {line}"
+        );
+        assert!(
+            line.contains("null removes the chart default"),
+            "{set}: {line}"
+        );
     }
     // Found by the render_valid fuzz target in its seed corpus
     // (tests/corpus/values/good/null-deletes-defaults.yaml): `accessLogger: NULL` validates, and
