@@ -1,12 +1,12 @@
-//! YAML bytes → load → coalesce → validate.
+//! YAML bytes → load → validate (nulls, coalescing over the chart defaults, schema, rules).
 //!
 //! Validation must never panic, must return typed values exactly when it found no error, and
 //! every finding must name a file and a 1-based position.
 #![no_main]
 
 use gloo_chart::diag::has_errors;
-use gloo_chart::load::{merge, yaml, Limits};
-use gloo_chart::validate::{defaults_node, validate_tree};
+use gloo_chart::load::{yaml, Limits};
+use gloo_chart::validate::validate_user;
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 
@@ -15,8 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(root) = root else {
         return;
     };
-    let (merged, _) = merge::coalesce(&defaults_node(), root);
-    let validated = validate_tree(merged);
+    let validated = validate_user(root);
     assert_eq!(
         validated.values.is_some(),
         !has_errors(&validated.diagnostics)

@@ -123,11 +123,23 @@ fn load_and_check(
     typed: bool,
 ) -> Result<Validated, load::LoadError> {
     let loaded = load::load_user(sources, overlay, limits)?;
-    let mut diagnostics = loaded.diagnostics;
     let mut user = loaded.user;
     if let Some(extra) = extra {
         load::merge::merge_layers(&mut user, extra);
     }
+    Ok(check_user(user, loaded.diagnostics, typed))
+}
+
+/// Validates the user's values (every layer already merged, not yet the chart defaults): the
+/// nulls that delete defaults, Helm's coalescing over the defaults, then [`validate_tree`]'s
+/// checks. This is what every command runs after loading.
+pub fn validate_user(user: Node) -> Validated {
+    check_user(user, Vec::new(), true)
+}
+
+/// [`validate_user`], with the findings loading made (`diagnostics`) and typing only when
+/// `typed`.
+fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, typed: bool) -> Validated {
     // Top-level sections the user did not write come out of the merge as the chart defaults,
     // which are valid (`tests/model.rs`); only the written ones need the schema.
     let touched: Option<Vec<String>> = match &user.value {
@@ -146,11 +158,11 @@ fn load_and_check(
         // Values that did not even parse are not worth checking against the schema: the
         // schema would report the holes the syntax errors left.
         diag::sort(&mut diagnostics);
-        return Ok(Validated {
+        return Validated {
             merged,
             values: None,
             diagnostics,
-        });
+        };
     }
     let mut validated = check_tree(merged, touched.as_deref(), typed);
     if !deleted_defaults.is_empty() {
@@ -159,7 +171,7 @@ fn load_and_check(
     }
     validated.diagnostics.extend(diagnostics);
     diag::sort(&mut validated.diagnostics);
-    Ok(validated)
+    validated
 }
 
 /// Validates an already merged tree: schema, typing, then semantic rules.
