@@ -88,9 +88,11 @@ fn write_item(out: &mut String, item: &Value, schema: Option<&Value>, indent: us
     match item {
         Value::Object(map) if !map.is_empty() => {
             // The first entry shares the line with the dash; the rest align under it. Comments
-            // are left out inside list items to keep them compact.
+            // are left out inside list items to keep them compact. `name` leads, as Kubernetes
+            // objects in lists are written by hand (containers, env, mounts).
             let mut first = true;
-            for (k, v) in map {
+            let named = map.get_key_value("name").into_iter();
+            for (k, v) in named.chain(map.iter().filter(|(k, _)| k.as_str() != "name")) {
                 let mut entry = String::new();
                 write_entry(
                     &mut entry,
