@@ -65,6 +65,20 @@ pub struct Sources {
     pub set_literal: Vec<String>,
 }
 
+impl Sources {
+    /// The `--set*` flags in the order Helm applies them, whatever their order on the command
+    /// line: `--set-json`, `--set`, `--set-string`, `--set-file`, `--set-literal`.
+    fn flags(&self) -> [(strvals::SetKind, &Vec<String>); 5] {
+        [
+            (strvals::SetKind::Json, &self.set_json),
+            (strvals::SetKind::Set, &self.set),
+            (strvals::SetKind::String, &self.set_string),
+            (strvals::SetKind::File, &self.set_file),
+            (strvals::SetKind::Literal, &self.set_literal),
+        ]
+    }
+}
+
 /// The user values built from every layer, and what was found on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
@@ -187,14 +201,7 @@ pub fn load_user(
             Location::new(Arc::from(first_source_name(sources)), 1, 1),
         )
     });
-    let flags = [
-        (strvals::SetKind::Json, &sources.set_json),
-        (strvals::SetKind::Set, &sources.set),
-        (strvals::SetKind::String, &sources.set_string),
-        (strvals::SetKind::File, &sources.set_file),
-        (strvals::SetKind::Literal, &sources.set_literal),
-    ];
-    for (kind, args) in flags {
+    for (kind, args) in sources.flags() {
         for arg in args {
             match strvals::apply_with(kind, arg, &mut user, limits) {
                 Ok(warnings) => diagnostics.extend(warnings),
@@ -207,14 +214,8 @@ pub fn load_user(
 
 /// Names the root of the user values when no file gave one: the first flag, as typed.
 fn first_source_name(sources: &Sources) -> String {
-    let flags = [
-        (strvals::SetKind::Json, &sources.set_json),
-        (strvals::SetKind::Set, &sources.set),
-        (strvals::SetKind::String, &sources.set_string),
-        (strvals::SetKind::File, &sources.set_file),
-        (strvals::SetKind::Literal, &sources.set_literal),
-    ];
-    flags
+    sources
+        .flags()
         .iter()
         .find_map(|(kind, args)| args.first().map(|a| kind.source_name(a)))
         .unwrap_or_else(|| "(no user values)".to_string())
