@@ -143,10 +143,10 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The namespace the manifests are rendered for (read from `HELM_NAMESPACE` when Helm runs the
+/// plugin, as Helm strips `-n` from plugin arguments).
 #[derive(Debug, Args)]
-pub struct RenderArgs {
-    #[command(flatten)]
-    pub layers: ValueFlags,
+pub struct NamespaceFlag {
     /// Namespace the release is installed into.
     #[arg(
         short = 'n',
@@ -155,6 +155,14 @@ pub struct RenderArgs {
         default_value = "gloo-system"
     )]
     pub namespace: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub layers: ValueFlags,
+    #[command(flatten)]
+    pub ns: NamespaceFlag,
     /// Release name.
     #[arg(long, default_value = "gloo")]
     pub release_name: String,
@@ -179,14 +187,8 @@ pub struct ChartArgs {
     /// Replace DIR when it exists and is not empty.
     #[arg(long)]
     pub force: bool,
-    /// Namespace the chart is generated for.
-    #[arg(
-        short = 'n',
-        long,
-        env = "HELM_NAMESPACE",
-        default_value = "gloo-system"
-    )]
-    pub namespace: String,
+    #[command(flatten)]
+    pub ns: NamespaceFlag,
     /// Chart version (strict SemVer).
     #[arg(long, default_value = "1.5.0")]
     pub chart_version: String,
@@ -540,7 +542,7 @@ fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Ru
     };
     let opts = crate::render::RenderOptions {
         release_name: args.release_name.clone(),
-        namespace: args.namespace.clone(),
+        namespace: args.ns.namespace.clone(),
         include_crds: args.include_crds,
     };
     let docs = match crate::render::render(&values, &opts) {
@@ -672,7 +674,7 @@ fn run_chart(
     };
     let opts = crate::render::RenderOptions {
         release_name: "gloo".to_string(),
-        namespace: args.namespace.clone(),
+        namespace: args.ns.namespace.clone(),
         include_crds: true,
     };
     let docs = match crate::render::render(&values, &opts) {
@@ -685,7 +687,7 @@ fn run_chart(
     let spec = crate::write::ChartSpec {
         out_dir: args.output.clone(),
         force: args.force,
-        namespace: args.namespace.clone(),
+        namespace: args.ns.namespace.clone(),
         release_name_hint: "gloo".to_string(),
         chart_version: args.chart_version.clone(),
         app_version: crate::model::CHART_VERSION.to_string(),
