@@ -88,8 +88,9 @@ fn compact(schema: &Value) -> Value {
 /// Writes `$OUT_DIR/schema.rs` from `schema/values.schema.json`, for `src/validate/mod.rs`:
 /// `ROOT`, the root schema with each top-level property's schema replaced by `true` (the root
 /// checks: its type and unknown top-level keys), and `SECTIONS`, each top-level property's schema,
-/// all without annotations. Validation compiles only the sections a user wrote. A schema that does
-/// not parse gives an empty `ROOT`, and validation falls back to the schema the model generates.
+/// all without annotations, and `TREES`, the same sections as static data (read without parsing).
+/// Validation compiles only the sections a user wrote. A schema that does not parse gives an empty
+/// `ROOT`, and validation falls back to the schema the model generates.
 fn schema_sections(root: &Path, out: &Path) -> io::Result<()> {
     let path = root.join("schema").join("values.schema.json");
     println!("cargo:rerun-if-changed=schema/values.schema.json");
@@ -108,6 +109,15 @@ fn schema_sections(root: &Path, out: &Path) -> io::Result<()> {
         root_text = Value::Object(schema).to_string();
     }
     let mut code = format!("pub static ROOT: &str = {root_text:?};\n");
+    code.push_str("/// Each section's schema as static data, in the order of `SECTIONS`.\n");
+    code.push_str("pub static TREES: [Schema; SECTION_COUNT] = [\n");
+    for (_, text) in &sections {
+        let tree: Value = serde_json::from_str(text).map_err(io::Error::other)?;
+        code.push_str("    ");
+        static_tree(&tree, &mut code);
+        code.push_str(",\n");
+    }
+    code.push_str("];\n");
     code.push_str(&format!(
         "pub const SECTION_COUNT: usize = {};\n",
         sections.len()
@@ -118,4 +128,36 @@ fn schema_sections(root: &Path, out: &Path) -> io::Result<()> {
     }
     code.push_str("];\n");
     fs::write(out.join("schema.rs"), code)
+}
+
+/// Writes `value` as a Rust expression of type `Schema` (see `src/validate/tree.rs`).
+fn static_tree(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("Schema::Null"),
+        Value::Bool(b) => out.push_str(&format!("Schema::Bool({b})")),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => out.push_str(&format!("Schema::Int({i})")),
+            (None, Some(u), _) => out.push_str(&format!("Schema::UInt({u})")),
+            (_, _, Some(f)) => out.push_str(&format!("Schema::Float({f:?})")),
+            _ => out.push_str("Schema::Null"),
+        },
+        Value::String(s) => out.push_str(&format!("Schema::Str({s:?})")),
+        Value::Array(items) => {
+            out.push_str("Schema::Array(&[");
+            for item in items {
+                static_tree(item, out);
+                out.push(',');
+            }
+            out.push_str("])");
+        }
+        Value::Object(entries) => {
+            out.push_str("Schema::Object(&[");
+            for (name, item) in entries {
+                out.push_str(&format!("({name:?}, "));
+                static_tree(item, out);
+                out.push_str("),");
+            }
+            out.push_str("])");
+        }
+    }
 }

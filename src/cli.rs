@@ -533,6 +533,7 @@ fn run_merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunR
 }
 
 fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    crate::render::prepare();
     let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
         return Ok(Exit::Invalid);
     };
@@ -665,6 +666,7 @@ fn run_chart(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> RunResult {
+    crate::render::prepare();
     let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
         return Ok(Exit::Invalid);
     };

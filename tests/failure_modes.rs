@@ -535,3 +535,22 @@ fn line_separators_in_annotations_render_as_valid_yaml() {
     assert_eq!(pod["x\u{2028}y"].as_str(), Some("line\u{2028}separator"));
     assert_eq!(pod["next"].as_str(), Some("a\u{85}b\u{2029}c"));
 }
+
+#[test]
+fn map_keys_that_yaml_v2_cannot_order_totally_still_render() {
+    // Found by the render_valid fuzz target: yaml.v2's key order (which `toYaml` follows) is not
+    // a total order for keys with long runs of zeros, and sorting such a map panicked.
+    let file = hostile_str("key-order-not-total.yaml");
+    let out = expect_exit(&["render", "-f", &file], 0);
+    let settings = out
+        .stdout
+        .split("\n---\n")
+        .map(|d| {
+            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
+        })
+        .find(|d| d["kind"].as_str() == Some("Settings"))
+        .expect("a Settings resource");
+    let extension = &settings["spec"]["extensions"]["ke}~~~~~~e"];
+    let keys = extension.as_mapping().map_or(0, serde_yaml::Mapping::len);
+    assert_eq!(keys, 21, "{extension:?}");
+}

@@ -1,12 +1,13 @@
 //! YAML bytes → load → validate (nulls, coalescing over the chart defaults, schema, rules).
 //!
 //! Validation must never panic, must return typed values exactly when it found no error, and
-//! every finding must name a file and a 1-based position.
+//! every finding must name a file and a 1-based position. The schema findings must not depend on
+//! whether the section schemas were pruned to what the values reach or compiled whole.
 #![no_main]
 
 use gloo_chart::diag::has_errors;
 use gloo_chart::load::{yaml, Limits};
-use gloo_chart::validate::validate_user;
+use gloo_chart::validate::{schema_findings_both_ways, validate_user};
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 
@@ -15,6 +16,8 @@ fuzz_target!(|data: &[u8]| {
     let Some(root) = root else {
         return;
     };
+    let (pruned, whole) = schema_findings_both_ways(root.clone());
+    assert_eq!(pruned, whole, "pruned and whole section schemas disagree");
     let validated = validate_user(root);
     assert_eq!(
         validated.values.is_some(),

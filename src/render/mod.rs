@@ -35,6 +35,7 @@ use crate::diag::{Diagnostic, Location};
 use minijinja::{context, AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 mod embedded {
@@ -181,6 +182,31 @@ fn is_rendered(name: &str, include_crds: bool) -> bool {
     !name.contains('/')
 }
 
+/// Starts compiling the templates on another thread, so that the work overlaps whatever the
+/// caller does before rendering (loading and validating the values take about as long). The
+/// first render waits for it; without a thread to spare it compiles them itself.
+pub fn prepare() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        if workers(usize::MAX) > 1 {
+            // The result is kept by `environment`; a failed spawn leaves the work to it.
+            let _ = std::thread::Builder::new()
+                .name("templates".into())
+                .spawn(|| {
+                    let _ = environment();
+                });
+        }
+    });
+}
+
+/// How many threads to render `jobs` pieces of work on: the cores the process may use, at most
+/// one per job.
+fn workers(jobs: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(jobs)
+}
+
 /// The template environment with every embedded template compiled, built on first use and
 /// shared by every later render in the process (compiling costs more than rendering).
 fn environment() -> Result<&'static Environment<'static>, RenderError> {
@@ -270,17 +296,18 @@ pub fn render_json(
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(false);
     let include_crds = opts.include_crds && !crds_as_templates;
+    let names: Vec<&str> = embedded::TEMPLATES
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| is_rendered(name, include_crds))
+        .collect();
+    let texts = render_each(env, &names, &ctx);
     let mut crds = Vec::new();
     let mut generic = Vec::new();
     let mut hooks = Vec::new();
-    for (name, _) in embedded::TEMPLATES {
-        if !is_rendered(name, include_crds) {
-            continue;
-        }
-        let tmpl = env
-            .get_template(name)
-            .map_err(|e| template_error(name, &e))?;
-        let text = tmpl.render(&ctx).map_err(|e| template_error(name, &e))?;
+    for (name, text) in names.into_iter().zip(texts) {
+        // The first failure in template order is the one reported, whichever thread met it.
+        let text = text?;
         for doc in order::split_documents(&text) {
             let (kind, hook) = head(name, &doc)?;
             let document = Document {
@@ -301,6 +328,52 @@ pub fn render_json(
     crds.extend(generic.into_iter().map(|(_, d)| d));
     crds.extend(hooks.into_iter().map(|(_, d)| d));
     Ok(crds)
+}
+
+/// The output of each of `names`, in their order, rendered on as many threads as pay: workers
+/// take the next template from a shared counter.
+fn render_each(
+    env: &Environment<'static>,
+    names: &[&str],
+    ctx: &Value,
+) -> Vec<Result<String, RenderError>> {
+    let one = |name: &str| {
+        env.get_template(name)
+            .and_then(|tmpl| tmpl.render(ctx))
+            .map_err(|e| template_error(name, &e))
+    };
+    let threads = workers(names.len());
+    if threads <= 1 {
+        return names.iter().map(|name| one(name)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(name) = names.get(index) else {
+                break done;
+            };
+            done.push((index, one(name)));
+        }
+    };
+    let mut slots: Vec<Option<Result<String, RenderError>>> = names.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // This thread takes its share too.
+        let mut all = work();
+        for helper in helpers {
+            match helper.join() {
+                Ok(done) => all.extend(done),
+                // A panic in a helper is a defect; pass it on as a single thread would.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        for (index, result) in all {
+            slots[index] = Some(result);
+        }
+    });
+    slots.into_iter().flatten().collect()
 }
 
 /// Renders typed values (defaults applied, already validated); see [`render_json`].

@@ -80,8 +80,40 @@ fn pad(out: &mut String, n: usize) {
 
 fn sorted_entries(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-    entries.sort_by(|a, b| key_order(a.0, b.0));
+    merge_sort_by(&mut entries, |a, b| key_order(a.0, b.0));
     entries
+}
+
+/// Sorts `items` stably by `cmp`, which need not be a total order. yaml.v2's key order is not
+/// one for some keys (runs of digits with leading zeros, numbers past 64 bits), and Go's sort
+/// accepts any comparison, where the standard library's sorts may panic on one. Bottom-up merge
+/// sort: O(n log n) comparisons, any comparison gives some order, never a panic.
+fn merge_sort_by<T: Copy>(items: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
+    let n = items.len();
+    let mut buf = items.to_vec();
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut buf[start..end] {
+                // Take from the right run only when it is strictly less: equal keys keep order.
+                let right = j < end && (i >= mid || cmp(&items[j], &items[i]) == Ordering::Less);
+                if right {
+                    *slot = items[j];
+                    j += 1;
+                } else {
+                    *slot = items[i];
+                    i += 1;
+                }
+            }
+            start = end;
+        }
+        items.copy_from_slice(&buf);
+        width *= 2;
+    }
 }
 
 /// Writes the entries of a non-empty map, each key at column `indent`.
@@ -560,6 +592,78 @@ pub fn key_order(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorting_by_an_order_that_is_not_total_does_not_panic() {
+        // Found by fuzzing: keys like these made the standard library's sort panic ("does not
+        // correctly implement a total order").
+        // The keys of a map in `tests/fixtures/hostile/key-order-not-total.yaml`.
+        let keys: Vec<String> = [
+            "\u{692}ype:~~~~~~ibe",
+            "\u{68b}yp~~~~~~e",
+            "\u{68b}yp~~~~~~~~service\u{68b}y",
+            "\u{68b}sace",
+            "\u{692}yp~~~~~~servibe",
+            "\u{68b}y~~~~~~~~~~~~~~~~~~~000000000004Config~~~~~e:ibe",
+            "p~~~~be",
+            "\u{68b}y~~~~~~~~~~~~~~~~~~~000000000000000000000000000000014347467612885206812~~serve",
+            "\u{68b}y~~~~~~~~~~~~~~~~~~~000000000000000000000000000000000e",
+            "be",
+            "\u{68b}y~~~~~~~~~~~~~~~~~~~000",
+            "\u{68b}y~~~~~~~~~~~~~~~~~~~000000000000000000000000od]]]]]]~",
+            "\u{692}~\u{68b}y~~~~~~~~~ervace",
+            "\u{692}~~~~~~~~ce",
+            "\u{692}ype~~~~~~~s~~~~~ervibe",
+            "\u{68b}ypRervie",
+            "\u{68b}yp~~~~~~~~~~~~~ce\u{68b}y~~0000ervibe",
+            "~servibe",
+            "\u{68b}yvibe",
+            "ioMtls",
+            "\u{68b}ype",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut sorted: Vec<&str> = keys.iter().map(String::as_str).collect();
+        // In the order the typed values hold them.
+        sorted.sort_unstable();
+        merge_sort_by(&mut sorted, |a, b| key_order(a, b));
+        let mut before: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let mut after = sorted.clone();
+        before.sort_unstable();
+        after.sort_unstable();
+        assert_eq!(before, after, "not a permutation");
+    }
+
+    #[test]
+    fn merge_sort_sorts_and_is_stable() {
+        let mut items = [
+            (3, 'a'),
+            (1, 'b'),
+            (2, 'c'),
+            (1, 'd'),
+            (3, 'e'),
+            (0, 'f'),
+            (2, 'g'),
+        ];
+        merge_sort_by(&mut items, |a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            items,
+            [
+                (0, 'f'),
+                (1, 'b'),
+                (1, 'd'),
+                (2, 'c'),
+                (2, 'g'),
+                (3, 'a'),
+                (3, 'e')
+            ]
+        );
+        let mut keys = ["b10", "b9", "a", "1", "B", "b09"];
+        merge_sort_by(&mut keys, |a, b| key_order(a, b));
+        let mut expected = keys;
+        expected.sort_by(|a, b| key_order(a, b));
+        assert_eq!(keys, expected);
+    }
     use serde_json::json;
 
     #[test]

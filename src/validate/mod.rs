@@ -5,8 +5,10 @@
 //! Typed values are the only thing the renderer accepts, so invalid values never render.
 
 mod nulls;
+mod prune;
 mod rules;
 pub mod schema;
+mod tree;
 
 use crate::diag::{self, Diagnostic, Location};
 use crate::load::{self, Key, Map, Node, Value};
@@ -56,9 +58,15 @@ pub fn load_and_validate_each(
     limits: &load::Limits,
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<Result<Vec<Diagnostic>, load::LoadError>> {
+    // One file alone is checked as `validate FILE` checks it; many share whole schemas.
+    let mode = if overlays.len() > 1 {
+        Mode::BATCH
+    } else {
+        Mode::SINGLE
+    };
     let one = |overlay: &PathBuf| {
         let result =
-            load_and_check(sources, Some(overlay), None, limits, false).map(|v| v.diagnostics);
+            load_and_check(sources, Some(overlay), None, limits, mode).map(|v| v.diagnostics);
         on_done();
         result
     };
@@ -112,35 +120,71 @@ pub fn load_and_validate_with(
     extra: Option<Node>,
     limits: &load::Limits,
 ) -> Result<Validated, load::LoadError> {
-    load_and_check(sources, overlay, extra, limits, true)
+    load_and_check(sources, overlay, extra, limits, Mode::SINGLE)
 }
 
-/// [`load_and_validate_with`]; `typed` asks for [`Validated::values`].
+/// What a check produces and how it compiles the schema.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    /// Type the values ([`Validated::values`]); a batch wants only the findings.
+    typed: bool,
+    compile: Compile,
+}
+
+impl Mode {
+    const SINGLE: Mode = Mode {
+        typed: true,
+        compile: Compile::Pruned,
+    };
+    const BATCH: Mode = Mode {
+        typed: false,
+        compile: Compile::Whole,
+    };
+}
+
+/// [`load_and_validate_with`], in `mode`.
 fn load_and_check(
     sources: &load::Sources,
     overlay: Option<&Path>,
     extra: Option<Node>,
     limits: &load::Limits,
-    typed: bool,
+    mode: Mode,
 ) -> Result<Validated, load::LoadError> {
     let loaded = load::load_user(sources, overlay, limits)?;
     let mut user = loaded.user;
     if let Some(extra) = extra {
         load::merge::merge_layers(&mut user, extra);
     }
-    Ok(check_user(user, loaded.diagnostics, typed))
+    Ok(check_user(user, loaded.diagnostics, mode))
 }
 
 /// Validates the user's values (every layer already merged, not yet the chart defaults): the
 /// nulls that delete defaults, Helm's coalescing over the defaults, then [`validate_tree`]'s
 /// checks. This is what every command runs after loading.
 pub fn validate_user(user: Node) -> Validated {
-    check_user(user, Vec::new(), true)
+    check_user(user, Vec::new(), Mode::SINGLE)
 }
 
-/// [`validate_user`], with the findings loading made (`diagnostics`) and typing only when
-/// `typed`.
-fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, typed: bool) -> Validated {
+/// The schema findings for `user` (as [`validate_user`] reads them), once with the section
+/// schemas pruned to what the values reach and once with them whole: the two must always be
+/// equal. For the fuzz target `validate`.
+#[doc(hidden)]
+pub fn schema_findings_both_ways(user: Node) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let touched: Option<Vec<String>> = match &user.value {
+        Value::Map(map) => Some(map.keys().cloned().collect()),
+        _ => None,
+    };
+    let (merged, _) = load::merge::coalesce(defaults_ref(), user);
+    let json = merged.to_json();
+    let mut pruned = schema_findings(&merged, &json, touched.as_deref(), Compile::Pruned);
+    let mut whole = schema_findings(&merged, &json, touched.as_deref(), Compile::Whole);
+    diag::sort(&mut pruned);
+    diag::sort(&mut whole);
+    (pruned, whole)
+}
+
+/// [`validate_user`], with the findings loading made (`diagnostics`), in `mode`.
+fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, mode: Mode) -> Validated {
     // Top-level sections the user did not write come out of the merge as the chart defaults,
     // which are valid (`tests/model.rs`); only the written ones need the schema.
     let touched: Option<Vec<String>> = match &user.value {
@@ -165,7 +209,7 @@ fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, typed: bool) -> Vali
             diagnostics,
         };
     }
-    let mut validated = check_tree(merged, touched.as_deref(), typed);
+    let mut validated = check_tree(merged, touched.as_deref(), mode);
     if !deleted_defaults.is_empty() {
         validated.values = None;
         validated.diagnostics.extend(deleted_defaults);
@@ -177,17 +221,22 @@ fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, typed: bool) -> Vali
 
 /// Validates an already merged tree: schema, typing, then semantic rules.
 pub fn validate_tree(merged: Node) -> Validated {
-    check_tree(merged, None, true)
+    check_tree(merged, None, Mode::SINGLE)
 }
 
 /// [`validate_tree`], with the schema applied only to the top-level sections in `touched` (all
-/// when `None`; the root's own checks always run), and typing only when `typed`.
-fn check_tree(merged: Node, touched: Option<&[String]>, typed: bool) -> Validated {
-    let mut diagnostics = schema_findings(&merged, touched);
+/// when `None`; the root's own checks always run), in `mode`.
+fn check_tree(merged: Node, touched: Option<&[String]>, mode: Mode) -> Validated {
+    let json = if mode.typed {
+        merged.to_json()
+    } else {
+        sections_json(&merged, touched)
+    };
+    let mut diagnostics = schema_findings(&merged, &json, touched, mode.compile);
     let mut values = None;
     if diagnostics.is_empty() {
-        if typed {
-            match serde_json::from_value::<Values>(merged.to_json()) {
+        if mode.typed {
+            match serde_json::from_value::<Values>(json) {
                 Ok(v) => values = Some(v),
                 Err(e) => diagnostics.push(Diagnostic::error(
                     merged.location.clone(),
@@ -217,6 +266,7 @@ fn check_tree(merged: Node, touched: Option<&[String]>, typed: bool) -> Validate
 /// differs from the one the model generates, so these are the model's schema; reading them costs
 /// a JSON parse, where generating the schema from the types costs several times a whole `render`.
 mod compact {
+    use super::tree::Schema;
     include!(concat!(env!("OUT_DIR"), "/schema.rs"));
 }
 
@@ -227,41 +277,97 @@ struct Part {
     validator: jsonschema::Validator,
 }
 
-fn compile(text: &str) -> Option<Part> {
-    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
-    let validator = jsonschema::options()
+fn build(doc: &serde_json::Value) -> Option<jsonschema::Validator> {
+    jsonschema::options()
         .with_draft(jsonschema::Draft::Draft7)
-        .build(&doc)
-        .ok()?;
-    Some(Part { doc, validator })
+        .build(doc)
+        .ok()
 }
 
 /// The root checks: the root's type and its unknown keys (every section's schema is `true`).
 fn root_part() -> Option<&'static Part> {
     static ROOT: OnceLock<Option<Part>> = OnceLock::new();
-    ROOT.get_or_init(|| compile(compact::ROOT)).as_ref()
+    ROOT.get_or_init(|| {
+        let doc: serde_json::Value = serde_json::from_str(compact::ROOT).ok()?;
+        let validator = build(&doc)?;
+        Some(Part { doc, validator })
+    })
+    .as_ref()
 }
 
-/// The schema of the top-level section `name`, compiled on first use and shared by every file
-/// and thread. `Some(None)` when it does not compile; `None` for a name the schema lacks.
-fn section_part(name: &str) -> Option<Option<&'static Part>> {
-    static PARTS: [OnceLock<Option<Part>>; compact::SECTION_COUNT] =
+/// Where the top-level section `name` is in [`compact::SECTIONS`].
+fn section_index(name: &str) -> Option<usize> {
+    compact::SECTIONS.iter().position(|(n, _)| *n == name)
+}
+
+/// The (compact) schema document of the section at `index`, parsed on first use. `None` when it
+/// does not parse.
+fn section_doc_at(index: usize) -> Option<&'static serde_json::Value> {
+    static DOCS: [OnceLock<Option<serde_json::Value>>; compact::SECTION_COUNT] =
         [const { OnceLock::new() }; compact::SECTION_COUNT];
-    let index = compact::SECTIONS.iter().position(|(n, _)| *n == name)?;
-    let (_, text) = compact::SECTIONS[index];
-    Some(PARTS[index].get_or_init(|| compile(text)).as_ref())
+    DOCS[index]
+        .get_or_init(|| serde_json::from_str(compact::SECTIONS[index].1).ok())
+        .as_ref()
 }
 
-/// The (compact) schema document of the top-level section `name`.
-fn section_schema(name: &str) -> Option<&'static serde_json::Value> {
-    section_part(name).flatten().map(|part| &part.doc)
+/// The schema of the section at `index`, compiled whole on first use and shared by every file
+/// and thread. `None` when it does not compile.
+fn section_validator_at(index: usize) -> Option<&'static jsonschema::Validator> {
+    static VALIDATORS: [OnceLock<Option<jsonschema::Validator>>; compact::SECTION_COUNT] =
+        [const { OnceLock::new() }; compact::SECTION_COUNT];
+    VALIDATORS[index]
+        .get_or_init(|| build(section_doc_at(index)?))
+        .as_ref()
 }
 
-/// Schema findings for `merged`, as the whole schema would report them. Falls back to the
-/// schema generated from the model if the compact copy does not parse or compile (a stale copy
-/// that does compile is what the test in `tests/model.rs` catches).
-fn schema_findings(merged: &Node, touched: Option<&[String]>) -> Vec<Diagnostic> {
-    sectioned_findings(merged, touched).unwrap_or_else(|| {
+/// The (compact) schema of the top-level section `name`, as static data.
+fn section_schema(name: &str) -> Option<&'static tree::Schema> {
+    compact::TREES.get(section_index(name)?)
+}
+
+/// How the schema of a section the user wrote is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compile {
+    /// For one file: only the part of the section schema the values reach is compiled
+    /// ([`prune`]), which answers whether they are valid at a fraction of the cost; the whole
+    /// section is compiled only to explain a failure.
+    Pruned,
+    /// For many files: each section is compiled whole once and shared by every file.
+    Whole,
+}
+
+/// `merged` as JSON with only the sections in `touched` converted (the others are `null`, read
+/// by nothing but the root's check of the names): what the schema checks of a batch read.
+fn sections_json(merged: &Node, touched: Option<&[String]>) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match (&merged.value, touched) {
+        (Value::Map(map), Some(touched)) => Json::Object(
+            map.iter()
+                .map(|(name, (_, node))| {
+                    let json = if touched.iter().any(|t| t == name) {
+                        node.to_json()
+                    } else {
+                        Json::Null
+                    };
+                    (name.clone(), json)
+                })
+                .collect(),
+        ),
+        _ => merged.to_json(),
+    }
+}
+
+/// Schema findings for `merged` (whose JSON form is `json`; sections outside `touched` may be
+/// left out of it), as the whole schema would report them. Falls back to the schema generated
+/// from the model if the compact copy does not parse or compile (a stale copy that does compile
+/// is what the test in `tests/model.rs` catches).
+fn schema_findings(
+    merged: &Node,
+    json: &serde_json::Value,
+    touched: Option<&[String]>,
+    compile: Compile,
+) -> Vec<Diagnostic> {
+    sectioned_findings(merged, json, touched, compile).unwrap_or_else(|| {
         schema::check(
             merged,
             &merged.to_json(),
@@ -271,23 +377,22 @@ fn schema_findings(merged: &Node, touched: Option<&[String]>) -> Vec<Diagnostic>
     })
 }
 
-fn sectioned_findings(merged: &Node, touched: Option<&[String]>) -> Option<Vec<Diagnostic>> {
+fn sectioned_findings(
+    merged: &Node,
+    json: &serde_json::Value,
+    touched: Option<&[String]>,
+    compile: Compile,
+) -> Option<Vec<Diagnostic>> {
     use serde_json::Value as Json;
     let root = root_part()?;
     let mut out = Vec::new();
-    let Value::Map(map) = &merged.value else {
-        schema::collect(
-            merged,
-            "",
-            &merged.to_json(),
-            &root.validator,
-            &root.doc,
-            &mut out,
-        );
+    let Json::Object(sections) = json else {
+        schema::collect(merged, "", json, &root.validator, &root.doc, &mut out);
         return Some(out);
     };
     // The root schema allows anything under a known key, so only the keys matter to it.
-    let keys: serde_json::Map<String, Json> = map.keys().map(|k| (k.clone(), Json::Null)).collect();
+    let keys: serde_json::Map<String, Json> =
+        sections.keys().map(|k| (k.clone(), Json::Null)).collect();
     schema::collect(
         merged,
         "",
@@ -296,24 +401,24 @@ fn sectioned_findings(merged: &Node, touched: Option<&[String]>) -> Option<Vec<D
         &root.doc,
         &mut out,
     );
-    for (name, (_, node)) in map {
+    for (name, section) in sections {
         if touched.is_some_and(|t| !t.iter().any(|k| k == name)) {
             continue;
         }
         // A name the schema lacks is an unknown key, which the root checks reported.
-        let Some(part) = section_part(name) else {
+        let Some(index) = section_index(name) else {
             continue;
         };
-        let part = part?;
+        if compile == Compile::Pruned {
+            let part = build(&prune::prune(&compact::TREES[index], section))?;
+            if part.is_valid(section) {
+                continue;
+            }
+        }
+        let doc = section_doc_at(index)?;
+        let validator = section_validator_at(index)?;
         let prefix = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
-        schema::collect(
-            merged,
-            &prefix,
-            &node.to_json(),
-            &part.validator,
-            &part.doc,
-            &mut out,
-        );
+        schema::collect(merged, &prefix, section, validator, doc, &mut out);
     }
     schema::drop_shadowed_enums(&mut out);
     Some(out)
@@ -405,11 +510,15 @@ mod tests {
                 model::validator(),
                 model::schema_ref(),
             );
-            let Some(parts) = sectioned_findings(&merged, touched.as_deref()) else {
-                panic!("the compact schema does not compile");
-            };
-            assert!(!whole.is_empty(), "{user}: no finding to compare");
-            assert_eq!(rendered(&parts), rendered(&whole), "{user}");
+            for compile in [Compile::Pruned, Compile::Whole] {
+                let json = merged.to_json();
+                let Some(parts) = sectioned_findings(&merged, &json, touched.as_deref(), compile)
+                else {
+                    panic!("the compact schema does not compile");
+                };
+                assert!(!whole.is_empty(), "{user}: no finding to compare");
+                assert_eq!(rendered(&parts), rendered(&whole), "{user} {compile:?}");
+            }
         }
     }
 
@@ -424,11 +533,14 @@ mod tests {
             }
         }
         let touched = ["global".to_string()];
-        assert_eq!(
-            sectioned_findings(&merged, Some(&touched)),
-            Some(Vec::new())
-        );
-        let all = sectioned_findings(&merged, None).unwrap_or_default();
+        let json = merged.to_json();
+        for compile in [Compile::Pruned, Compile::Whole] {
+            assert_eq!(
+                sectioned_findings(&merged, &json, Some(&touched), compile),
+                Some(Vec::new())
+            );
+        }
+        let all = sectioned_findings(&merged, &json, None, Compile::Pruned).unwrap_or_default();
         assert_eq!(all.len(), 1, "{all:?}");
         assert_eq!(all[0].path, "gloo");
     }

@@ -6,9 +6,9 @@
 //! map of names (a gateway proxy, an annotation, a label) is the one deletion the templates
 //! expect, and stays allowed.
 
+use super::tree::Schema;
 use crate::diag::Diagnostic;
 use crate::load::{Node, Value};
-use serde_json::Value as Json;
 
 /// Errors for each null in the user's values that deletes a chart default the templates need.
 /// `user` is the user layers merged (before the defaults), `defaults` the chart defaults, and
@@ -17,7 +17,7 @@ use serde_json::Value as Json;
 pub fn check<'s>(
     user: &Node,
     defaults: &Node,
-    section_schema: &dyn Fn(&str) -> Option<&'s Json>,
+    section_schema: &dyn Fn(&str) -> Option<&'s Schema>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     walk(user, defaults, None, section_schema, "", &mut out);
@@ -29,8 +29,8 @@ pub fn check<'s>(
 fn walk<'s>(
     user: &Node,
     defaults: &Node,
-    schema: Option<&'s Json>,
-    section_schema: &dyn Fn(&str) -> Option<&'s Json>,
+    schema: Option<&'s Schema>,
+    section_schema: &dyn Fn(&str) -> Option<&'s Schema>,
     path: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -39,6 +39,10 @@ fn walk<'s>(
     };
     let names_map = schema.is_some_and(is_map_of_names);
     for (key, (key_node, value)) in user_map {
+        // Most values hold no null at all; their schema is not even looked up.
+        if !matches!(value.value, Value::Null) && !holds_null(value) {
+            continue;
+        }
         let Some((_, default)) = default_map.get(key) else {
             continue;
         };
@@ -73,23 +77,32 @@ fn walk<'s>(
     }
 }
 
+/// Whether a map in `node` (at any depth below it, through maps only) has a null value.
+fn holds_null(node: &Node) -> bool {
+    match &node.value {
+        Value::Map(map) => map
+            .values()
+            .any(|(_, v)| matches!(v.value, Value::Null) || holds_null(v)),
+        _ => false,
+    }
+}
+
 /// A schema for an object whose keys are names the user chooses (its entries may be deleted).
-fn is_map_of_names(schema: &Json) -> bool {
-    matches!(schema.get("additionalProperties"), Some(Json::Object(_)))
+fn is_map_of_names(schema: &Schema) -> bool {
+    schema
+        .get("additionalProperties")
+        .is_some_and(Schema::is_object)
         && schema
             .get("properties")
-            .and_then(Json::as_object)
+            .and_then(Schema::entries)
             .is_none_or(|p| p.is_empty())
 }
 
-fn child<'a>(schema: &'a Json, key: &str) -> Option<&'a Json> {
+fn child<'a>(schema: &'a Schema, key: &str) -> Option<&'a Schema> {
     schema
         .get("properties")
         .and_then(|p| p.get(key))
-        .or_else(|| match schema.get("additionalProperties") {
-            Some(s @ Json::Object(_)) => Some(s),
-            _ => None,
-        })
+        .or_else(|| schema.get("additionalProperties").filter(|s| s.is_object()))
 }
 
 /// The default, shortly: a scalar as written, a collection by its size.
