@@ -8,6 +8,9 @@
 //!   only with [`RenderOptions::include_crds`] and are printed first, as Helm prints `crds/`.
 //!   A template may produce several documents separated by lines starting with `---`;
 //!   empty documents are dropped, comment-only ones are kept (as Helm keeps them).
+//! - **Guards.** A template whose first line is `{#- render when: EXPR -#}` renders only when
+//!   the expression EXPR is true in its context, and renders nothing otherwise; it is not even
+//!   compiled then. Templates that are off by default carry one, so they cost nothing when off.
 //! - **Context.** `values`: the full values tree as JSON (`serde_json::to_value(&model::Values)`:
 //!   upstream value names, defaults applied, optional values absent). `release`:
 //!   `{name, namespace}`. Maps iterate in sorted key order, like Helm's `range`.
@@ -183,17 +186,24 @@ fn is_rendered(name: &str, include_crds: bool) -> bool {
 }
 
 /// Starts compiling the templates on another thread, so that the work overlaps whatever the
-/// caller does before rendering (loading and validating the values take about as long). The
-/// first render waits for it; without a thread to spare it compiles them itself.
+/// caller does before rendering (loading and validating the values take about as long). It
+/// works from the last template to the first while rendering starts at the first and compiles
+/// whatever is not compiled yet, so the two share the work without waiting for each other.
 pub fn prepare() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         if workers(usize::MAX) > 1 {
-            // The result is kept by `environment`; a failed spawn leaves the work to it.
+            // A failed spawn leaves the compiling to the render; so does a failed compile,
+            // which the render then meets and reports.
             let _ = std::thread::Builder::new()
                 .name("templates".into())
                 .spawn(|| {
-                    let _ = environment();
+                    let env = environment();
+                    for (name, source) in embedded::TEMPLATES.iter().rev() {
+                        if is_rendered(name, false) && guard(source).is_none() {
+                            let _ = env.get_template(name);
+                        }
+                    }
                 });
         }
     });
@@ -207,28 +217,37 @@ fn workers(jobs: usize) -> usize {
         .min(jobs)
 }
 
-/// The template environment with every embedded template compiled, built on first use and
-/// shared by every later render in the process (compiling costs more than rendering).
-fn environment() -> Result<&'static Environment<'static>, RenderError> {
-    static ENVIRONMENT: OnceLock<Result<Environment<'static>, RenderError>> = OnceLock::new();
-    ENVIRONMENT
-        .get_or_init(build_environment)
-        .as_ref()
-        .map_err(Clone::clone)
+/// The template environment, built on first use and shared by every later render in the process.
+/// Templates are compiled when first asked for (compiling costs more than rendering); the
+/// embedded sources are its only loader.
+fn environment() -> &'static Environment<'static> {
+    static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
+    ENVIRONMENT.get_or_init(build_environment)
 }
 
-fn build_environment() -> Result<Environment<'static>, RenderError> {
+fn build_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_formatter(filters::format_value);
     env.set_recursion_limit(100);
     filters::register(&mut env);
-    for (name, source) in embedded::TEMPLATES {
-        env.add_template(name, source)
-            .map_err(|e| template_error(name, &e))?;
-    }
-    Ok(env)
+    env.set_loader(|name| {
+        Ok(embedded::TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, source)| source.to_string()))
+    });
+    env
+}
+
+/// The condition of a guarded template: its first line is `{#- render when: EXPR -#}`.
+fn guard(source: &str) -> Option<&str> {
+    source
+        .lines()
+        .next()?
+        .strip_prefix("{#- render when: ")?
+        .strip_suffix(" -#}")
 }
 
 /// Reads what Helm needs to sort a document: its kind, and whether it is a hook. The line scan
@@ -281,7 +300,7 @@ pub fn render_json(
     if !values.is_object() {
         return Err(RenderError::Values("the values root must be a map".into()));
     }
-    let env = environment()?;
+    let env = environment();
     let ctx = context! {
         values => Value::from(minijinja::value::Serde(values)),
         release => context! {
@@ -337,11 +356,7 @@ fn render_each(
     names: &[&str],
     ctx: &Value,
 ) -> Vec<Result<String, RenderError>> {
-    let one = |name: &str| {
-        env.get_template(name)
-            .and_then(|tmpl| tmpl.render(ctx))
-            .map_err(|e| template_error(name, &e))
-    };
+    let one = |name: &str| render_one(env, name, ctx).map_err(|e| template_error(name, &e));
     let threads = workers(names.len());
     if threads <= 1 {
         return names.iter().map(|name| one(name)).collect();
@@ -374,6 +389,24 @@ fn render_each(
         }
     });
     slots.into_iter().flatten().collect()
+}
+
+/// The output of the template `name`; nothing, without compiling it, when its guard is false.
+fn render_one(
+    env: &Environment<'static>,
+    name: &str,
+    ctx: &Value,
+) -> Result<String, minijinja::Error> {
+    let source = embedded::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, source)| source);
+    if let Some(condition) = guard(source) {
+        if !env.compile_expression(condition)?.eval(ctx)?.is_true() {
+            return Ok(String::new());
+        }
+    }
+    env.get_template(name)?.render(ctx)
 }
 
 /// Renders typed values (defaults applied, already validated); see [`render_json`].
@@ -446,6 +479,54 @@ pub(crate) fn filter_error(message: impl Into<String>) -> minijinja::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guards_are_read_from_the_first_line_only() {
+        assert_eq!(
+            guard("{#- render when: values.a.enabled -#}\nkind: X"),
+            Some("values.a.enabled")
+        );
+        assert_eq!(guard("kind: X\n{#- render when: values.a -#}"), None);
+        assert_eq!(guard("{#- render when values.a -#}"), None);
+        assert_eq!(guard(""), None);
+        // Every guard in the embedded templates compiles.
+        let env = environment();
+        for (name, source) in embedded::TEMPLATES {
+            if let Some(condition) = guard(source) {
+                assert!(env.compile_expression(condition).is_ok(), "{name}: {condition}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_embedded_template_compiles() {
+        let env = environment();
+        for (name, _) in embedded::TEMPLATES {
+            if let Err(e) = env.get_template(name) {
+                panic!("{name}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_false_guard_renders_nothing_and_a_true_one_renders_the_template() {
+        let env = environment();
+        let mut values = crate::model::defaults_json();
+        let ctx = |values: &serde_json::Value| {
+            context! {
+                values => Value::from(minijinja::value::Serde(values)),
+                release => context! { name => "gloo", namespace => "gloo-system" },
+            }
+        };
+        let off = render_one(env, "27-access-logger-service.yaml", &ctx(&values));
+        assert_eq!(off.ok().as_deref(), Some(""));
+        values["accessLogger"]["enabled"] = serde_json::json!(true);
+        let on = render_one(env, "27-access-logger-service.yaml", &ctx(&values));
+        assert!(
+            on.as_deref().is_ok_and(|t| t.contains("kind: Service")),
+            "{on:?}"
+        );
+    }
 
     #[test]
     fn only_yaml_files_outside_underscore_are_rendered() {
