@@ -375,6 +375,7 @@ fn load_valid_with(
 }
 
 fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    validate::prepare();
     let sources = args.layers.sources();
     let limits = args.layers.limits();
     let mut all: Vec<Diagnostic> = Vec::new();
@@ -533,6 +534,7 @@ fn run_merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunR
 }
 
 fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
+    crate::validate::prepare();
     crate::render::prepare();
     let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
         return Ok(Exit::Invalid);
@@ -666,6 +668,7 @@ fn run_chart(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> RunResult {
+    crate::validate::prepare();
     crate::render::prepare();
     let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
         return Ok(Exit::Invalid);

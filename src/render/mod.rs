@@ -493,7 +493,10 @@ mod tests {
         let env = environment();
         for (name, source) in embedded::TEMPLATES {
             if let Some(condition) = guard(source) {
-                assert!(env.compile_expression(condition).is_ok(), "{name}: {condition}");
+                assert!(
+                    env.compile_expression(condition).is_ok(),
+                    "{name}: {condition}"
+                );
             }
         }
     }

@@ -4,6 +4,7 @@
 //! coalesces them). Output is typed [`Values`] when nothing is wrong, and every finding, sorted.
 //! Typed values are the only thing the renderer accepts, so invalid values never render.
 
+mod instance;
 mod nulls;
 mod prune;
 mod rules;
@@ -35,6 +36,26 @@ impl Validated {
     pub fn has_errors(&self) -> bool {
         diag::has_errors(&self.diagnostics)
     }
+}
+
+/// Starts building what every validation needs first (the chart defaults as a tree, and the
+/// root schema, whose compiling also builds the JSON Schema meta-schema's validator) on another
+/// thread, so that it overlaps reading and parsing the values. Validation waits for whatever is
+/// not ready yet; without a thread to spare it builds them itself.
+pub fn prepare() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let spare = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        if spare {
+            // A failed spawn leaves the work to validation.
+            let _ = std::thread::Builder::new()
+                .name("validation".into())
+                .spawn(|| {
+                    let _ = root_part();
+                    let _ = defaults_ref();
+                });
+        }
+    });
 }
 
 /// Loads the `-f`/`--set*` layers (plus an optional overlay file after the `-f` files), merges
@@ -175,9 +196,8 @@ pub fn schema_findings_both_ways(user: Node) -> (Vec<Diagnostic>, Vec<Diagnostic
         _ => None,
     };
     let (merged, _) = load::merge::coalesce(defaults_ref(), user);
-    let json = merged.to_json();
-    let mut pruned = schema_findings(&merged, &json, touched.as_deref(), Compile::Pruned);
-    let mut whole = schema_findings(&merged, &json, touched.as_deref(), Compile::Whole);
+    let mut pruned = schema_findings(&merged, touched.as_deref(), Compile::Pruned);
+    let mut whole = schema_findings(&merged, touched.as_deref(), Compile::Whole);
     diag::sort(&mut pruned);
     diag::sort(&mut whole);
     (pruned, whole)
@@ -227,16 +247,11 @@ pub fn validate_tree(merged: Node) -> Validated {
 /// [`validate_tree`], with the schema applied only to the top-level sections in `touched` (all
 /// when `None`; the root's own checks always run), in `mode`.
 fn check_tree(merged: Node, touched: Option<&[String]>, mode: Mode) -> Validated {
-    let json = if mode.typed {
-        merged.to_json()
-    } else {
-        sections_json(&merged, touched)
-    };
-    let mut diagnostics = schema_findings(&merged, &json, touched, mode.compile);
+    let mut diagnostics = schema_findings(&merged, touched, mode.compile);
     let mut values = None;
     if diagnostics.is_empty() {
         if mode.typed {
-            match serde_json::from_value::<Values>(json) {
+            match serde_json::from_value::<Values>(merged.to_json()) {
                 Ok(v) => values = Some(v),
                 Err(e) => diagnostics.push(Diagnostic::error(
                     merged.location.clone(),
@@ -284,6 +299,16 @@ fn build(doc: &serde_json::Value) -> Option<jsonschema::Validator> {
         .ok()
 }
 
+/// A validator that reads the values tree in place ([`instance::TreeJson`]).
+type TreeValidator = jsonschema::Validator<instance::TreeJson>;
+
+fn build_for_tree(doc: &serde_json::Value) -> Option<TreeValidator> {
+    jsonschema::options_for::<instance::TreeJson>()
+        .with_draft(jsonschema::Draft::Draft7)
+        .build(doc)
+        .ok()
+}
+
 /// The root checks: the root's type and its unknown keys (every section's schema is `true`).
 fn root_part() -> Option<&'static Part> {
     static ROOT: OnceLock<Option<Part>> = OnceLock::new();
@@ -320,6 +345,15 @@ fn section_validator_at(index: usize) -> Option<&'static jsonschema::Validator> 
         .as_ref()
 }
 
+/// [`section_validator_at`] for the values tree: what a batch asks "valid or not".
+fn section_tree_validator_at(index: usize) -> Option<&'static TreeValidator> {
+    static VALIDATORS: [OnceLock<Option<TreeValidator>>; compact::SECTION_COUNT] =
+        [const { OnceLock::new() }; compact::SECTION_COUNT];
+    VALIDATORS[index]
+        .get_or_init(|| build_for_tree(section_doc_at(index)?))
+        .as_ref()
+}
+
 /// The (compact) schema of the top-level section `name`, as static data.
 fn section_schema(name: &str) -> Option<&'static tree::Schema> {
     compact::TREES.get(section_index(name)?)
@@ -336,38 +370,26 @@ enum Compile {
     Whole,
 }
 
-/// `merged` as JSON with only the sections in `touched` converted (the others are `null`, read
-/// by nothing but the root's check of the names): what the schema checks of a batch read.
-fn sections_json(merged: &Node, touched: Option<&[String]>) -> serde_json::Value {
-    use serde_json::Value as Json;
-    match (&merged.value, touched) {
-        (Value::Map(map), Some(touched)) => Json::Object(
-            map.iter()
-                .map(|(name, (_, node))| {
-                    let json = if touched.iter().any(|t| t == name) {
-                        node.to_json()
-                    } else {
-                        Json::Null
-                    };
-                    (name.clone(), json)
-                })
-                .collect(),
-        ),
-        _ => merged.to_json(),
+impl Compile {
+    /// Whether the section at `index` of the schema accepts `section`; `None` when the schema
+    /// does not compile. Read on the tree itself: only failures are turned into JSON.
+    fn accepts(self, index: usize, section: &Node) -> Option<bool> {
+        match self {
+            Compile::Pruned => {
+                let part = build_for_tree(&prune::prune(&compact::TREES[index], section))?;
+                Some(part.is_valid(section))
+            }
+            Compile::Whole => Some(section_tree_validator_at(index)?.is_valid(section)),
+        }
     }
 }
 
-/// Schema findings for `merged` (whose JSON form is `json`; sections outside `touched` may be
-/// left out of it), as the whole schema would report them. Falls back to the schema generated
-/// from the model if the compact copy does not parse or compile (a stale copy that does compile
-/// is what the test in `tests/model.rs` catches).
-fn schema_findings(
-    merged: &Node,
-    json: &serde_json::Value,
-    touched: Option<&[String]>,
-    compile: Compile,
-) -> Vec<Diagnostic> {
-    sectioned_findings(merged, json, touched, compile).unwrap_or_else(|| {
+/// Schema findings for `merged`, as the whole schema would report them, for the sections in
+/// `touched` (all when `None`). Falls back to the schema generated from the model if the compact
+/// copy does not parse or compile (a stale copy that does compile is what the test in
+/// `tests/model.rs` catches).
+fn schema_findings(merged: &Node, touched: Option<&[String]>, compile: Compile) -> Vec<Diagnostic> {
+    sectioned_findings(merged, touched, compile).unwrap_or_else(|| {
         schema::check(
             merged,
             &merged.to_json(),
@@ -379,15 +401,15 @@ fn schema_findings(
 
 fn sectioned_findings(
     merged: &Node,
-    json: &serde_json::Value,
     touched: Option<&[String]>,
     compile: Compile,
 ) -> Option<Vec<Diagnostic>> {
     use serde_json::Value as Json;
     let root = root_part()?;
     let mut out = Vec::new();
-    let Json::Object(sections) = json else {
-        schema::collect(merged, "", json, &root.validator, &root.doc, &mut out);
+    let Value::Map(sections) = &merged.value else {
+        let json = merged.to_json();
+        schema::collect(merged, "", &json, &root.validator, &root.doc, &mut out);
         return Some(out);
     };
     // The root schema allows anything under a known key, so only the keys matter to it.
@@ -401,7 +423,7 @@ fn sectioned_findings(
         &root.doc,
         &mut out,
     );
-    for (name, section) in sections {
+    for (name, (_, section)) in sections {
         if touched.is_some_and(|t| !t.iter().any(|k| k == name)) {
             continue;
         }
@@ -409,16 +431,20 @@ fn sectioned_findings(
         let Some(index) = section_index(name) else {
             continue;
         };
-        if compile == Compile::Pruned {
-            let part = build(&prune::prune(&compact::TREES[index], section))?;
-            if part.is_valid(section) {
-                continue;
-            }
+        if compile.accepts(index, section)? {
+            continue;
         }
         let doc = section_doc_at(index)?;
         let validator = section_validator_at(index)?;
         let prefix = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
-        schema::collect(merged, &prefix, section, validator, doc, &mut out);
+        schema::collect(
+            merged,
+            &prefix,
+            &section.to_json(),
+            validator,
+            doc,
+            &mut out,
+        );
     }
     schema::drop_shadowed_enums(&mut out);
     Some(out)
@@ -511,9 +537,7 @@ mod tests {
                 model::schema_ref(),
             );
             for compile in [Compile::Pruned, Compile::Whole] {
-                let json = merged.to_json();
-                let Some(parts) = sectioned_findings(&merged, &json, touched.as_deref(), compile)
-                else {
+                let Some(parts) = sectioned_findings(&merged, touched.as_deref(), compile) else {
                     panic!("the compact schema does not compile");
                 };
                 assert!(!whole.is_empty(), "{user}: no finding to compare");
@@ -533,14 +557,13 @@ mod tests {
             }
         }
         let touched = ["global".to_string()];
-        let json = merged.to_json();
         for compile in [Compile::Pruned, Compile::Whole] {
             assert_eq!(
-                sectioned_findings(&merged, &json, Some(&touched), compile),
+                sectioned_findings(&merged, Some(&touched), compile),
                 Some(Vec::new())
             );
         }
-        let all = sectioned_findings(&merged, &json, None, Compile::Pruned).unwrap_or_default();
+        let all = sectioned_findings(&merged, None, Compile::Pruned).unwrap_or_default();
         assert_eq!(all.len(), 1, "{all:?}");
         assert_eq!(all[0].path, "gloo");
     }

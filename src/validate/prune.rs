@@ -18,15 +18,23 @@
 //! schema to explain a failure, so the findings never depend on the pruning.
 
 use super::tree::Schema;
+use crate::load::{Map as NodeMap, Node, Value};
 use serde_json::{Map, Value as Json};
 
 /// `schema` cut down to what `instance` reaches, as JSON.
-pub fn prune(schema: &Schema, instance: &Json) -> Json {
+pub fn prune(schema: &Schema, instance: &Node) -> Json {
     prune_for(schema, &[instance])
 }
 
+fn as_map(node: &Node) -> Option<&NodeMap> {
+    match &node.value {
+        Value::Map(map) => Some(map),
+        _ => None,
+    }
+}
+
 /// `schema` cut down to what any of `instances` (every value the schema applies to) reaches.
-fn prune_for(schema: &Schema, instances: &[&Json]) -> Json {
+fn prune_for(schema: &Schema, instances: &[&Node]) -> Json {
     let Some(keywords) = schema.entries() else {
         return schema.to_json();
     };
@@ -45,9 +53,12 @@ fn prune_for(schema: &Schema, instances: &[&Json]) -> Json {
                 }
             }
             ("items", Schema::Object(_)) => {
-                let reached: Vec<&Json> = instances
+                let reached: Vec<&Node> = instances
                     .iter()
-                    .filter_map(|i| i.as_array())
+                    .filter_map(|i| match &i.value {
+                        Value::Seq(items) => Some(items),
+                        _ => None,
+                    })
                     .flatten()
                     .collect();
                 if reached.is_empty() {
@@ -73,14 +84,17 @@ fn prune_for(schema: &Schema, instances: &[&Json]) -> Json {
 
 /// `properties` without the names none of `instances` has, each kept one pruned for the values
 /// under its name.
-fn prune_properties(properties: &[(&str, Schema)], instances: &[&Json]) -> Map<String, Json> {
+fn prune_properties(properties: &[(&str, Schema)], instances: &[&Node]) -> Map<String, Json> {
     let mut out = Map::new();
-    let objects: Vec<&Map<String, Json>> = instances.iter().filter_map(|i| i.as_object()).collect();
-    if objects.is_empty() {
+    let maps: Vec<&NodeMap> = instances.iter().filter_map(|i| as_map(i)).collect();
+    if maps.is_empty() {
         return out;
     }
     for (name, subschema) in properties {
-        let reached: Vec<&Json> = objects.iter().filter_map(|o| o.get(*name)).collect();
+        let reached: Vec<&Node> = maps
+            .iter()
+            .filter_map(|m| m.get(*name).map(|(_, node)| node))
+            .collect();
         if !reached.is_empty() {
             out.insert((*name).to_string(), prune_for(subschema, &reached));
         }
@@ -90,22 +104,28 @@ fn prune_properties(properties: &[(&str, Schema)], instances: &[&Json]) -> Map<S
 
 /// The values `additionalProperties` applies to: those under names `properties` lacks. With
 /// `patternProperties` (which also exempts names) every value is taken, which can only keep more.
-fn additional_values<'a>(schema: &Schema, instances: &[&'a Json]) -> Vec<&'a Json> {
+fn additional_values<'a>(schema: &Schema, instances: &[&'a Node]) -> Vec<&'a Node> {
     let declared = schema.get("properties");
     let patterns = schema.get("patternProperties").is_some();
     instances
         .iter()
-        .filter_map(|i| i.as_object())
-        .flat_map(|object| object.iter())
+        .filter_map(|i| as_map(i))
+        .flat_map(|map| map.iter())
         .filter(|(name, _)| patterns || declared.is_none_or(|d| d.get(name).is_none()))
-        .map(|(_, value)| value)
+        .map(|(_, (_, node))| node)
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Location;
     use serde_json::json;
+    use std::sync::Arc;
+
+    fn node(json: &Json) -> Node {
+        crate::validate::from_json(json, &Location::new(Arc::from("t.yaml"), 1, 1))
+    }
 
     fn container_like() -> &'static Schema {
         Schema::leak(&json!({
@@ -135,7 +155,7 @@ mod tests {
 
     #[test]
     fn keeps_only_the_names_the_instance_has() {
-        let pruned = prune(container_like(), &json!({ "name": "x" }));
+        let pruned = prune(container_like(), &node(&json!({ "name": "x" })));
         assert_eq!(
             pruned,
             json!({
@@ -150,7 +170,7 @@ mod tests {
     #[test]
     fn items_keep_the_union_of_what_every_element_needs() {
         let instance = json!({ "ports": [ { "containerPort": 1 }, { "protocol": "TCP" } ] });
-        let pruned = prune(container_like(), &instance);
+        let pruned = prune(container_like(), &node(&instance));
         assert_eq!(
             pruned["properties"]["ports"]["items"]["properties"],
             json!({
@@ -158,18 +178,18 @@ mod tests {
                 "protocol": { "enum": ["TCP", "UDP"] }
             })
         );
-        let empty = prune(container_like(), &json!({ "ports": [] }));
+        let empty = prune(container_like(), &node(&json!({ "ports": [] })));
         assert_eq!(empty["properties"]["ports"]["items"], json!(true));
     }
 
     #[test]
     fn additional_properties_schema_is_kept_only_when_reached() {
-        let pruned = prune(container_like(), &json!({ "env": { "a": "b" } }));
+        let pruned = prune(container_like(), &node(&json!({ "env": { "a": "b" } })));
         assert_eq!(
             pruned["properties"]["env"]["additionalProperties"],
             json!({ "type": "string", "pattern": "^[a-z]+$" })
         );
-        let unreached = prune(container_like(), &json!({ "env": {} }));
+        let unreached = prune(container_like(), &node(&json!({ "env": {} })));
         assert_eq!(
             unreached["properties"]["env"]["additionalProperties"],
             json!(true)
@@ -194,7 +214,7 @@ mod tests {
             json!(null),
         ];
         for instance in instances {
-            let pruned = prune(schema, &instance);
+            let pruned = prune(schema, &node(&instance));
             let part = jsonschema::validator_for(&pruned).expect("pruned schema compiles");
             assert_eq!(
                 part.is_valid(&instance),
