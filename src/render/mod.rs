@@ -300,9 +300,26 @@ pub fn render_json(
     if !values.is_object() {
         return Err(RenderError::Values("the values root must be a map".into()));
     }
+    let crds_create = values
+        .pointer("/crds/create")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    render_value(
+        Value::from(minijinja::value::Serde(values)),
+        crds_create,
+        opts,
+    )
+}
+
+/// Renders with `values` already in the templates' form; `crds_create` is `crds.create`.
+fn render_value(
+    values: Value,
+    crds_create: bool,
+    opts: &RenderOptions,
+) -> Result<Vec<Document>, RenderError> {
     let env = environment();
     let ctx = context! {
-        values => Value::from(minijinja::value::Serde(values)),
+        values => values,
         release => context! {
             name => opts.release_name.clone(),
             namespace => opts.namespace.clone(),
@@ -310,11 +327,7 @@ pub fn render_json(
     };
     // With `crds.create` the chart renders its CRDs as ordinary templates; printing the `crds/`
     // copies as well would give every CRD twice.
-    let crds_as_templates = values
-        .pointer("/crds/create")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    let include_crds = opts.include_crds && !crds_as_templates;
+    let include_crds = opts.include_crds && !crds_create;
     let names: Vec<&str> = embedded::TEMPLATES
         .iter()
         .map(|(name, _)| *name)
@@ -414,8 +427,14 @@ pub fn render(
     values: &crate::model::Values,
     opts: &RenderOptions,
 ) -> Result<Vec<Document>, RenderError> {
-    let json = serde_json::to_value(values).map_err(|e| RenderError::Values(e.to_string()))?;
-    render_json(&json, opts)
+    // Straight into the templates' values: the same maps, in the same order, as through JSON
+    // (`render_json` of `serde_json::to_value(values)`; a test compares the two).
+    let crds_create = values.crds.as_ref().and_then(|c| c.create).unwrap_or(false);
+    render_value(
+        Value::from(minijinja::value::Serde(values)),
+        crds_create,
+        opts,
+    )
 }
 
 /// Prints documents as `helm template` does: `---`, `# Source: ...`, the document.
@@ -498,6 +517,34 @@ mod tests {
                     "{name}: {condition}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn typed_values_render_as_their_json_does() {
+        let mut json = crate::model::defaults_json();
+        json["global"]["istioSDS"] = serde_json::json!({ "enabled": true });
+        json["settings"]["extensions"] = serde_json::json!({ "b": { "z": 1, "a": [1.5, null] } });
+        json["crds"] = serde_json::json!({ "create": true });
+        json["accessLogger"]["enabled"] = serde_json::json!(true);
+        let typed: crate::model::Values = match serde_json::from_value(json) {
+            Ok(typed) => typed,
+            Err(e) => panic!("the values do not fit the model: {e}"),
+        };
+        let opts = RenderOptions {
+            include_crds: true,
+            ..RenderOptions::default()
+        };
+        let through_json = serde_json::to_value(&typed)
+            .map_err(|e| RenderError::Values(e.to_string()))
+            .and_then(|json| render_json(&json, &opts));
+        let direct = render(&typed, &opts);
+        match (direct, through_json) {
+            (Ok(direct), Ok(through_json)) => {
+                assert!(direct.len() > 20, "only {} documents", direct.len());
+                assert_eq!(direct, through_json);
+            }
+            (direct, through_json) => panic!("{direct:?} / {through_json:?}"),
         }
     }
 

@@ -289,7 +289,6 @@ fn analyze(s: &str) -> Analysis {
         let rest = s[3..].chars().next();
         block_indicators = is_blank_or_end(rest);
     }
-    let chars: Vec<char> = s.chars().collect();
     let mut special = false;
     let mut line_breaks = false;
     let (mut leading_space, mut leading_break) = (false, false);
@@ -297,8 +296,11 @@ fn analyze(s: &str) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut prev_space, mut prev_break) = (false, false);
     let mut preceded_by_blank = true;
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
+    let mut chars = s.chars().peekable();
+    let mut i = 0usize;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let last = next.is_none();
         let followed_by_blank = is_blank_or_end(next);
         if i == 0 {
             match c {
@@ -324,7 +326,7 @@ fn analyze(s: &str) -> Analysis {
             if i == 0 {
                 leading_space = true;
             }
-            if i == chars.len() - 1 {
+            if last {
                 trailing_space = true;
             }
             if prev_break {
@@ -336,7 +338,7 @@ fn analyze(s: &str) -> Analysis {
             if i == 0 {
                 leading_break = true;
             }
-            if i == chars.len() - 1 {
+            if last {
                 trailing_break = true;
             }
             if prev_space {
@@ -349,6 +351,7 @@ fn analyze(s: &str) -> Analysis {
             prev_break = false;
         }
         preceded_by_blank = c == ' ' || c == '\t' || is_break(c);
+        i += 1;
     }
     let mut plain = true;
     let mut single = true;
