@@ -700,3 +700,39 @@ fn duplicate_key_warning_names_both_places() {
         "the warning at 7:3 should name the first `deployment` key at 4:3: {text}"
     );
 }
+
+/// `validate DIR` checks many files at once, sharing compiled schemas and copying only the
+/// defaults its rules read; `validate FILE` cuts the schema down to the file. Both must say
+/// exactly the same about every file: same findings, messages, hints and places.
+#[test]
+fn many_files_at_once_get_the_findings_each_gets_alone() {
+    use gloo_chart::load::{Limits, Sources};
+    use gloo_chart::validate::{load_and_validate, load_and_validate_each};
+    let mut files = corpus_files("good");
+    files.extend(corpus_files("bad"));
+    for dir in ["tests/corpus/istio", "tests/cases/render"] {
+        for entry in walkdir::WalkDir::new(support::repo_root().join(dir)) {
+            let path = entry.map(|e| e.into_path()).unwrap_or_default();
+            if path.extension().is_some_and(|x| x == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 80, "only {} files", files.len());
+    let limits = Limits::default();
+    let shown = |d: &gloo_chart::diag::Diagnostic| format!("{d} [{}] {:?}", d.rule, d.hint);
+    let together = load_and_validate_each(&Sources::default(), &files, &limits, &|| {});
+    assert_eq!(together.len(), files.len());
+    for (file, batch) in files.iter().zip(together) {
+        let alone = load_and_validate(&Sources::default(), Some(file), &limits);
+        match (alone, batch) {
+            (Ok(alone), Ok(batch)) => {
+                let alone: Vec<String> = alone.diagnostics.iter().map(shown).collect();
+                let batch: Vec<String> = batch.iter().map(shown).collect();
+                assert_eq!(alone, batch, "{}", file.display());
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{}", file.display()),
+            (a, b) => panic!("{}: alone {a:?}, in a batch {b:?}", file.display()),
+        }
+    }
+}

@@ -47,10 +47,20 @@ pub fn merge_layers(dest: &mut Node, src: Node) {
 /// Coalesces user values over the chart defaults (Helm's `CoalesceValues`). Keys come out in the
 /// defaults' order, then keys only the user has; every node keeps the location it came from.
 pub fn coalesce(defaults: &Node, user: Node) -> (Node, Vec<Diagnostic>) {
+    coalesce_keeping(defaults, user, &|_| true)
+}
+
+/// [`coalesce`], leaving out the top-level sections the user did not write and `keep` refuses
+/// (their defaults are not copied): for callers that read only some sections of the result.
+pub fn coalesce_keeping(
+    defaults: &Node,
+    user: Node,
+    keep: &dyn Fn(&str) -> bool,
+) -> (Node, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let node = match (&defaults.value, user.value) {
         (Value::Map(d), Value::Map(u)) => Node {
-            value: Value::Map(coalesce_map(d, u, "", true, &mut diags)),
+            value: Value::Map(coalesce_map(d, u, "", Some(keep), &mut diags)),
             location: user.location,
             plain: None,
         },
@@ -71,15 +81,17 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// `top` selects Helm's `coalesceValues` (the root) rather than `coalesceTablesFullKey` (below it);
-/// they differ in which type conflicts Helm reports.
+/// `keep` is given at the root only: it selects Helm's `coalesceValues` (the root) rather than
+/// `coalesceTablesFullKey` (below it), which differ in which type conflicts Helm reports, and
+/// says which sections the user did not write are copied from the defaults.
 fn coalesce_map(
     defaults: &Map,
     user: Map,
     path: &str,
-    top: bool,
+    keep: Option<&dyn Fn(&str) -> bool>,
     diags: &mut Vec<Diagnostic>,
 ) -> Map {
+    let top = keep.is_some();
     // Where each default's key is in the user map, looked up before the map is taken apart.
     let index: Vec<Option<usize>> = defaults.keys().map(|k| user.get_index_of(k)).collect();
     let mut entries: Vec<Option<_>> = user.into_iter().map(Some).collect();
@@ -87,7 +99,9 @@ fn coalesce_map(
     for ((name, (dkey, dnode)), at) in defaults.iter().zip(index) {
         let taken = at.and_then(|i| entries[i].take());
         let Some((_, (ukey, unode))) = taken else {
-            out.insert(name.clone(), (dkey.clone(), dnode.clone()));
+            if keep.is_none_or(|keep| keep(name)) {
+                out.insert(name.clone(), (dkey.clone(), dnode.clone()));
+            }
             continue;
         };
         let full = join(path, name);
@@ -107,7 +121,7 @@ fn coalesce_map(
         }
         let unode = match (&dnode.value, unode.value) {
             (Value::Map(dmap), Value::Map(umap)) => Node {
-                value: Value::Map(coalesce_map(dmap, umap, &full, false, diags)),
+                value: Value::Map(coalesce_map(dmap, umap, &full, None, diags)),
                 location: unode.location,
                 plain: None,
             },

@@ -3,10 +3,9 @@
 use crate::diag::Location;
 use indexmap::IndexMap;
 
-/// A map key as written: the string Helm turns it into, and where it was written.
+/// Where a map key was written (its name, the string Helm turns it into, is the map's key).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
-    pub name: String,
     pub location: Location,
 }
 

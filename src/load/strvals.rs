@@ -161,7 +161,6 @@ fn json_node(json: serde_json::Value, location: &Location) -> Node {
                 .into_iter()
                 .map(|(k, v)| {
                     let key = Key {
-                        name: k.clone(),
                         location: location.clone(),
                     };
                     (k, (key, json_node(v, location)))
@@ -616,7 +615,6 @@ impl StrParser<'_> {
             return;
         }
         let k = Key {
-            name: key.to_string(),
             location: self.at(key_at),
         };
         data.insert(key.to_string(), (k, node));

@@ -438,7 +438,8 @@ struct KeySlot {
 enum Pending {
     /// The next node is a key.
     None,
-    Key(Key),
+    /// A key's name (the string Helm makes of it) and where it was written.
+    Key(String, Key),
     /// A `<<` key: the next node is merged in.
     Merge(Location),
     /// A key that was refused; its value is read and dropped.
@@ -815,13 +816,13 @@ impl<'l> Builder<'l> {
             match &frame.collection {
                 Collection::Seq(items) => out.push_str(&format!("[{}]", items.len())),
                 Collection::Map(MapFrame {
-                    pending: Pending::Key(key),
+                    pending: Pending::Key(name, _),
                     ..
                 }) => {
                     if !out.is_empty() {
                         out.push('.');
                     }
-                    out.push_str(&key.name);
+                    out.push_str(name);
                 }
                 Collection::Map(_) => {}
             }
@@ -870,11 +871,11 @@ impl<'l> Builder<'l> {
                 }
             }
             Pending::Skip => {}
-            Pending::Key(key) => {
+            Pending::Key(name, key) => {
                 let raw = map.pending_raw.take();
                 let first = map
                     .map
-                    .get_index_of(&key.name)
+                    .get_index_of(&name)
                     .and_then(|i| map.slots.get(i))
                     .and_then(|slot| slot.explicit.clone());
                 let warning = first.map(|first| {
@@ -883,15 +884,14 @@ impl<'l> Builder<'l> {
                         RULE_DUPLICATE_KEY,
                         format!(
                             "key {:?} is already set at {}:{}; Helm keeps this later one",
-                            key.name, first.line, first.col
+                            name, first.line, first.col
                         ),
                     )
-                    .with_path(self.path(&key.name))
+                    .with_path(self.path(&name))
                 });
                 if let Some(Collection::Map(map)) = self.stack.last_mut().map(|f| &mut f.collection)
                 {
                     let location = key.location.clone();
-                    let name = key.name.clone();
                     let index = map.insert(name, (key, built.node));
                     let slot = &mut map.slots[index];
                     slot.explicit = Some(location);
@@ -986,7 +986,7 @@ impl<'l> Builder<'l> {
             let path = self.path(&name);
             self.diags.push(w.with_path(path));
         }
-        Pending::Key(Key { name, location })
+        Pending::Key(name, Key { location })
     }
 
     /// `<<: value` into the map on top of the stack. goyaml.v2 writes merged keys over what the

@@ -217,7 +217,13 @@ fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, mode: Mode) -> Valid
     } else {
         nulls::check(&user, defaults_ref(), &section_schema)
     };
-    let (merged, merge_diags) = load::merge::coalesce(defaults_ref(), user);
+    let (merged, merge_diags) = if mode.typed {
+        load::merge::coalesce(defaults_ref(), user)
+    } else {
+        // Only findings are wanted: the sections the user did not write are valid defaults,
+        // and only the ones the semantic rules read need copying.
+        load::merge::coalesce_keeping(defaults_ref(), user, &|name| RULES_READ.contains(&name))
+    };
     diagnostics.extend(merge_diags);
     if diag::has_errors(&diagnostics) {
         // Values that did not even parse are not worth checking against the schema: the
@@ -238,6 +244,11 @@ fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, mode: Mode) -> Valid
     diag::sort(&mut validated.diagnostics);
     validated
 }
+
+/// The top-level sections the semantic rules (`istio::checks`, `rules`) read, with or without
+/// the user writing them. A batch copies only these from the defaults; a test compares its
+/// findings with those of single files.
+const RULES_READ: &[&str] = &["global", "gateway", "gatewayProxies", "istioMtls"];
 
 /// Validates an already merged tree: schema, typing, then semantic rules.
 pub fn validate_tree(merged: Node) -> Validated {
@@ -480,7 +491,6 @@ pub fn from_json(json: &serde_json::Value, at: &Location) -> Node {
             let mut map = Map::new();
             for (k, v) in obj {
                 let key = Key {
-                    name: k.clone(),
                     location: at.clone(),
                 };
                 map.insert(k.clone(), (key, from_json(v, at)));
