@@ -73,7 +73,16 @@ pub fn parse_values(
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some((offset, ch)) = text.char_indices().find(|&(_, c)| !is_yaml_printable(c)) {
+    // Most files are printable ASCII through and through, which a byte scan tells quickly.
+    let ascii = text
+        .bytes()
+        .all(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e));
+    let unprintable = if ascii {
+        None
+    } else {
+        text.char_indices().find(|&(_, c)| !is_yaml_printable(c))
+    };
+    if let Some((offset, ch)) = unprintable {
         let (line, col) = text_position(&text[..offset]);
         let message = if ch == '\0' {
             "NUL byte in the file; YAML text cannot contain it".to_string()
