@@ -79,11 +79,14 @@ pub fn load_and_validate_each(
     limits: &load::Limits,
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<Result<Vec<Diagnostic>, load::LoadError>> {
-    // One file alone is checked as `validate FILE` checks it; many share whole schemas.
+    // Many files share whole schemas; one file alone gets the schema cut down to it.
     let mode = if overlays.len() > 1 {
         Mode::BATCH
     } else {
-        Mode::SINGLE
+        Mode {
+            typed: false,
+            compile: Compile::Pruned,
+        }
     };
     let one = |overlay: &PathBuf| {
         let result =
