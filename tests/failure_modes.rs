@@ -554,3 +554,22 @@ fn map_keys_that_yaml_v2_cannot_order_totally_still_render() {
     let keys = extension.as_mapping().map_or(0, serde_yaml::Mapping::len);
     assert_eq!(keys, 21, "{extension:?}");
 }
+
+#[test]
+fn numbers_past_64_bits_render_as_yaml_readers_can_read_them() {
+    // Found by the render_valid fuzz target: a port of 163971058432297379208 (a float to Helm)
+    // was printed as a 21-digit integer, which 64-bit YAML readers refuse. Helm prints it as
+    // 1.6397105843229737e+20 (`tests/helm.rs` compares with Helm).
+    let file = hostile_str("number-past-64-bits.yaml");
+    let out = expect_exit(&["render", "-f", &file], 0);
+    for doc in out.stdout.split("\n---\n") {
+        if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(doc) {
+            panic!("{e}\n{doc}");
+        }
+    }
+    assert!(
+        out.stdout.contains("port: 1.6397105843229737e+20"),
+        "{}",
+        out.stdout
+    );
+}

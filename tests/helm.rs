@@ -496,3 +496,46 @@ fn support_manifest_diff_compares_as_data() {
     let (same, report) = support::manifest_diff(expected, changed);
     assert!(!same, "a changed value should be reported:\n{report}");
 }
+
+/// The `key: value` lines of `text` whose key is a single lowercase letter, trimmed.
+fn number_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| {
+            let b = l.as_bytes();
+            b.len() > 3 && b[0].is_ascii_lowercase() && b[1] == b':' && b[2] == b' '
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// `toYaml` of numbers prints what Helm prints: Helm's values pass through JSON, so integers
+/// past 64 bits and fractions with large or small exponents come out in Go's float notation.
+#[test]
+fn numbers_print_as_helm_prints_them() {
+    let Some(helms) = helms() else {
+        return;
+    };
+    let dir = fixtures().join("numbers");
+    let values = dir.join("values.yaml");
+    let values_arg = values.to_string_lossy().to_string();
+    let ours = support::run_bin(&["render", "-f", &values_arg], None);
+    assert_eq!(ours.code, Some(0), "{}", ours.describe());
+    let ours = number_lines(&ours.stdout);
+    assert_eq!(ours.len(), 11, "{ours:?}");
+    for (label, helm) in helms {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let chart = tmp.path().join("probe");
+        std::fs::create_dir_all(chart.join("templates")).expect("create chart directory");
+        std::fs::write(
+            chart.join("Chart.yaml"),
+            "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
+        )
+        .expect("write Chart.yaml");
+        std::fs::copy(dir.join("probe.yaml"), chart.join("templates/probe.yaml"))
+            .expect("copy probe template");
+        let out = helm_template(&helm, tmp.path(), &["-f", &values_arg], tmp.path());
+        assert_eq!(out.code, Some(0), "{label}: {}", out.describe());
+        assert_eq!(number_lines(&out.stdout), ours, "{label}");
+    }
+}

@@ -147,7 +147,7 @@ pub fn kebabcase(s: &str) -> String {
     out
 }
 
-/// Prints values into templates: integral numbers without a fraction; `none` and undefined are
+/// Prints values into templates: integers as they are, floats as Go prints them; `none` and undefined are
 /// errors (a template must not print a value that is not there).
 pub fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
     match value.kind() {
@@ -155,9 +155,10 @@ pub fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Resul
             "cannot print a null value; guard it with if or use a default",
         )),
         ValueKind::Undefined => Err(filter_error("cannot print an undefined value")),
+        // A float printed into a template prints as Go's `%v` prints a float64.
         ValueKind::Number if !value.is_integer() => match f64::try_from(value.clone()) {
             Ok(f) => out
-                .write_str(&yaml::float(f))
+                .write_str(&yaml::go_g(f))
                 .map_err(|_| filter_error("write failed")),
             Err(_) => minijinja::escape_formatter(out, state, value),
         },

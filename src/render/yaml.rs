@@ -39,21 +39,47 @@ pub fn number(n: &serde_json::Number) -> String {
     }
 }
 
-/// Prints a float: integral values below 1e21 without a fraction, others in shortest form.
+/// Prints a float as Helm's `toYaml` does. Helm's values pass through JSON: Go writes a number
+/// below 1e21 in plain digits (the shortest that read back the same, then zeros), yaml.v2 reads
+/// that text back as an integer when it fits 64 bits and prints it so, and otherwise prints the
+/// float as Go's `%g` does ([`go_g`]): `8080`, `1.5`, `9223372036854776000`, `1.5e+20`.
 pub fn float(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
-        if f == 0.0 {
-            return "0".to_string();
-        }
-        return format!("{f:.0}");
+    if f == 0.0 {
+        return "0".to_string();
     }
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
+        // Rust prints the same shortest digits, zero-padded, in plain notation.
+        let text = format!("{f}");
+        if text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok() {
+            return text;
+        }
+    }
+    go_g(f)
+}
+
+/// A float as Go's `%v` and `strconv.FormatFloat(f, 'g', -1, 64)` print it (and yaml.v2 with
+/// YAML's names for the specials): the shortest digits that read back the same, in exponent
+/// form when the exponent is below -4 or at least 6 (`1e+06`, `1.5e-07`, `123456.5`).
+pub fn go_g(f: f64) -> String {
     if f.is_nan() {
         return ".nan".to_string();
     }
     if f.is_infinite() {
         return if f > 0.0 { ".inf" } else { "-.inf" }.to_string();
     }
-    format!("{f}")
+    if f == 0.0 {
+        return "0".to_string();
+    }
+    let exponent_form = format!("{f:e}");
+    let (mantissa, exp) = exponent_form
+        .split_once('e')
+        .unwrap_or((exponent_form.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        return format!("{f}");
+    }
+    let sign = if exp < 0 { '-' } else { '+' };
+    format!("{mantissa}e{sign}{:02}", exp.unsigned_abs())
 }
 
 /// Dumps `v` as block YAML, like `toYaml` (yaml.v2 `Marshal`): keys in yaml.v2's natural order,
@@ -710,5 +736,41 @@ mod tests {
     fn integral_floats_print_as_integers() {
         assert_eq!(float(10101.0), "10101");
         assert_eq!(float(1.5), "1.5");
+        assert_eq!(float(-0.0), "0");
+        assert_eq!(float(-2.0), "-2");
+    }
+
+    /// What Helm's `toYaml` prints for numbers that come out of JSON as float64.
+    #[test]
+    fn floats_print_as_helm_to_yaml_prints_them() {
+        // Integral and within 64 bits: Go's JSON digits, read back as an integer.
+        assert_eq!(float(9_007_199_254_740_993.0), "9007199254740992");
+        assert_eq!(float(9_223_372_036_854_775_807.0), "9223372036854776000");
+        assert_eq!(float(12_345_678_901_234_567_890.0), "12345678901234567000");
+        // Found by fuzzing: past 64 bits yaml.v2 reads a float and prints it with an exponent.
+        assert_eq!(float(1.5e20), "1.5e+20");
+        assert_eq!(
+            float(18_446_744_073_709_551_616.0),
+            "1.8446744073709552e+19"
+        );
+        assert_eq!(float(1e21), "1e+21");
+        assert_eq!(float(-3e25), "-3e+25");
+        // Not integral: %g.
+        assert_eq!(float(123_456.5), "123456.5");
+        assert_eq!(float(1_234_567.5), "1.2345675e+06");
+        assert_eq!(float(0.000_123), "0.000123");
+        assert_eq!(float(1.5e-7), "1.5e-07");
+        assert_eq!(float(f64::INFINITY), ".inf");
+        assert_eq!(float(f64::NAN), ".nan");
+    }
+
+    #[test]
+    fn go_g_matches_go_percent_v() {
+        assert_eq!(go_g(8080.0), "8080");
+        assert_eq!(go_g(100_000.0), "100000");
+        assert_eq!(go_g(1_000_000.0), "1e+06");
+        assert_eq!(go_g(0.5), "0.5");
+        assert_eq!(go_g(1e-5), "1e-05");
+        assert_eq!(go_g(-1e100), "-1e+100");
     }
 }
