@@ -20,7 +20,10 @@ pub fn check<'s>(
     section_schema: &dyn Fn(&str) -> Option<&'s Schema>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    walk(user, defaults, None, section_schema, "", &mut out);
+    // Most values hold no null at all: nothing to walk.
+    if holds_null(user) {
+        walk(user, defaults, None, section_schema, "", &mut out);
+    }
     out
 }
 
@@ -39,10 +42,6 @@ fn walk<'s>(
     };
     let names_map = schema.is_some_and(is_map_of_names);
     for (key, (key_node, value)) in user_map {
-        // Most values hold no null at all; their schema is not even looked up.
-        if !matches!(value.value, Value::Null) && !holds_null(value) {
-            continue;
-        }
         let Some((_, default)) = default_map.get(key) else {
             continue;
         };
