@@ -1,7 +1,8 @@
 //! YAML bytes → one values layer → coalesced over the chart defaults.
 //!
 //! Every input must come back as either a tree or at least one error, never both and never a
-//! panic; every diagnostic must carry a real 1-based position.
+//! panic; every diagnostic must carry a real 1-based position. The quick block reader must give
+//! exactly what the full YAML parser gives.
 #![no_main]
 
 use gloo_chart::diag::{has_errors, Diagnostic};
@@ -18,6 +19,11 @@ fn located(diags: &[Diagnostic]) -> bool {
 
 fuzz_target!(|data: &[u8]| {
     let (root, diags) = yaml::parse_values(Arc::from("fuzz.yaml"), data, &Limits::default());
+    let full = yaml::parse_values_full(Arc::from("fuzz.yaml"), data, &Limits::default());
+    assert!(
+        (&root, &diags) == (&full.0, &full.1),
+        "the quick reader and the full parser disagree"
+    );
     assert!(located(&diags));
     assert_eq!(root.is_some(), !has_errors(&diags));
     if let Some(root) = root {

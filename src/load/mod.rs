@@ -9,6 +9,7 @@
 //! Everything wrong *inside* a file or a flag is a located [`Diagnostic`] (exit 1), and loading
 //! goes on with the other layers so one run reports as much as it can.
 
+mod block;
 pub mod merge;
 pub mod node;
 pub mod strvals;
@@ -197,7 +198,7 @@ pub fn load_user(
     }
     let mut user = user.unwrap_or_else(|| {
         Node::new(
-            Value::Map(Map::new()),
+            Value::Map(Map::default()),
             Location::new(Arc::from(first_source_name(sources)), 1, 1),
         )
     });

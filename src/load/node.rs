@@ -11,7 +11,7 @@ pub struct Key {
 
 /// A mapping that keeps insertion order. Keys are the strings Helm produces
 /// (`yes:` becomes `"true"`, `0x10:` becomes `"16"`).
-pub type Map = IndexMap<String, (Key, Node)>;
+pub type Map = IndexMap<String, (Key, Node), foldhash::fast::RandomState>;
 
 /// A scalar or collection as Helm sees it after YAML 1.1 resolution.
 #[derive(Debug, Clone, PartialEq)]

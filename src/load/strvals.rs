@@ -91,7 +91,7 @@ pub fn apply_with(
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
     let source: Arc<str> = Arc::from(kind.source_name(arg));
     if !matches!(into.value, Value::Map(_)) {
-        into.value = Value::Map(Map::new());
+        into.value = Value::Map(Map::default());
     }
     if kind == SetKind::Json {
         let lead = arg.chars().take_while(|c| c.is_whitespace()).count();
@@ -337,7 +337,7 @@ impl StrParser<'_> {
                     }
                     return result;
                 }
-                let mut inner = Map::new();
+                let mut inner = Map::default();
                 let result = self.key(&mut inner, level, &full);
                 if result.is_ok() && inner.is_empty() {
                     return Err(self.fail(
@@ -462,11 +462,11 @@ impl StrParser<'_> {
                     Some(node) => match &mut node.value {
                         Value::Map(m) => std::mem::take(m),
                         _ => {
-                            *node = Node::new(Value::Map(Map::new()), self.at(key_at));
-                            Map::new()
+                            *node = Node::new(Value::Map(Map::default()), self.at(key_at));
+                            Map::default()
                         }
                     },
-                    None => Map::new(),
+                    None => Map::default(),
                 };
                 let result = self.key(&mut inner, level, &path);
                 let node = Node::new(Value::Map(inner), self.at(key_at));

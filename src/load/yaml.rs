@@ -42,6 +42,32 @@ pub fn parse_values(
     bytes: &[u8],
     limits: &Limits,
 ) -> (Option<Node>, Vec<Diagnostic>) {
+    parse_values_with(source, bytes, limits, true)
+}
+
+/// [`parse_values`] with the full YAML parser only, never the quick block reader: the reference
+/// the quick reader is compared with (it must give the same tree and diagnostics).
+#[doc(hidden)]
+pub fn parse_values_full(
+    source: Arc<str>,
+    bytes: &[u8],
+    limits: &Limits,
+) -> (Option<Node>, Vec<Diagnostic>) {
+    parse_values_with(source, bytes, limits, false)
+}
+
+/// Whether the quick block reader reads `text` (rather than leaving it to the full parser).
+#[doc(hidden)]
+pub fn quick_reads(text: &str) -> bool {
+    super::block::events(text).is_some()
+}
+
+fn parse_values_with(
+    source: Arc<str>,
+    bytes: &[u8],
+    limits: &Limits,
+    quick: bool,
+) -> (Option<Node>, Vec<Diagnostic>) {
     let at = |line, col| Location::new(source.clone(), line, col);
     if bytes.len() as u64 > limits.max_file_bytes {
         let diag = Diagnostic::error(
@@ -105,7 +131,7 @@ pub fn parse_values(
         return (None, vec![diag]);
     }
     let mut builder = Builder::new(source, limits);
-    builder.run(text);
+    builder.run(text, quick);
     builder.finish()
 }
 
@@ -514,7 +540,7 @@ impl<'l> Builder<'l> {
             diags: Vec::new(),
             errors: false,
             stack: Vec::new(),
-            anchors: HashMap::new(),
+            anchors: HashMap::default(),
             alias_nodes: 0,
             total_nodes: 0,
             documents: 0,
@@ -537,18 +563,31 @@ impl<'l> Builder<'l> {
         self.diags.push(Diagnostic::error(location, rule, message));
     }
 
-    fn run(&mut self, text: &str) {
-        let lines: Vec<&str> = text.split('\n').collect();
+    /// Feeds the events of `text` to the builder: from the quick block reader when `quick` is
+    /// set and the text is in its subset, from the full parser otherwise.
+    fn run(&mut self, text: &str, quick: bool) {
+        let lines = std::cell::OnceCell::new();
+        let lines = || lines.get_or_init(|| text.split('\n').collect::<Vec<&str>>());
+        if quick {
+            if let Some(events) = super::block::events(text) {
+                for (event, span) in events {
+                    if self.located_event(event, span, &lines).is_err() {
+                        return;
+                    }
+                }
+                return;
+            }
+        }
         let mut parser = Parser::new_from_str(text);
         while let Some(event) = parser.next_event() {
-            let (event, mut span) = match event {
+            let (event, span) = match event {
                 Ok(pair) => pair,
                 Err(err) => {
                     let (line, mut col) = (err.marker().line(), err.marker().col());
                     // The parser reports a tab after it has stepped over it; point at the tab.
                     if err.info().contains("tab")
                         && col > 0
-                        && char_at(&lines, line, col - 1) == Some('\t')
+                        && char_at(lines(), line, col - 1) == Some('\t')
                     {
                         col -= 1;
                     }
@@ -558,27 +597,33 @@ impl<'l> Builder<'l> {
                     return;
                 }
             };
-            if let Event::SequenceStart(..) = event {
-                // A block list written level with its key (`key:` then `- item` in the same
-                // column) starts at its first item's content in the parser's report; the list
-                // starts at the dash.
-                let (line, col) = (span.start.line(), span.start.col());
-                if col >= 2
-                    && char_at(&lines, line, col - 1) == Some(' ')
-                    && char_at(&lines, line, col - 2) == Some('-')
-                    && !matches!(char_at(&lines, line, col), Some('-') | Some('['))
-                {
-                    span.start = saphyr_parser::Marker::new(
-                        span.start.index().saturating_sub(2),
-                        line,
-                        col - 2,
-                    );
-                }
-            }
-            if self.event(event, span).is_err() {
+            if self.located_event(event, span, &lines).is_err() {
                 return;
             }
         }
+    }
+
+    /// [`Self::event`], after moving the start of a list written level with its key from its
+    /// first item's content (where the parser reports it) to the dash.
+    fn located_event<'s>(
+        &mut self,
+        event: Event<'_>,
+        mut span: Span,
+        lines: &impl Fn() -> &'s Vec<&'s str>,
+    ) -> Result<(), Stop> {
+        if let Event::SequenceStart(..) = event {
+            let (line, col) = (span.start.line(), span.start.col());
+            let lines = lines();
+            if col >= 2
+                && char_at(lines, line, col - 1) == Some(' ')
+                && char_at(lines, line, col - 2) == Some('-')
+                && !matches!(char_at(lines, line, col), Some('-') | Some('['))
+            {
+                span.start =
+                    saphyr_parser::Marker::new(span.start.index().saturating_sub(2), line, col - 2);
+            }
+        }
+        self.event(event, span)
     }
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Stop> {
@@ -617,7 +662,7 @@ impl<'l> Builder<'l> {
             }
             Event::MappingStart(anchor, _) => {
                 let frame = MapFrame {
-                    map: Map::new(),
+                    map: Map::default(),
                     pending: Pending::None,
                     slots: Vec::new(),
                     pending_raw: None,
@@ -1062,7 +1107,7 @@ impl<'l> Builder<'l> {
             .unwrap_or_else(|| Location::new(self.source.clone(), 1, 1));
         if self.documents <= 1 {
             self.first_root = Some(match root {
-                None => Node::new(Value::Map(Map::new()), location),
+                None => Node::new(Value::Map(Map::default()), location),
                 Some(node) => node,
             });
             return Ok(());
@@ -1091,13 +1136,13 @@ impl<'l> Builder<'l> {
         let root = match self.first_root.take() {
             Some(root) => root,
             None => Node::new(
-                Value::Map(Map::new()),
+                Value::Map(Map::default()),
                 Location::new(self.source.clone(), 1, 1),
             ),
         };
         let root = match root.value {
             Value::Map(_) => Some(root),
-            Value::Null => Some(Node::new(Value::Map(Map::new()), root.location)),
+            Value::Null => Some(Node::new(Value::Map(Map::default()), root.location)),
             _ => {
                 let message = format!(
                     "the top level of a values file must be a map, found a {}",

@@ -491,7 +491,7 @@ pub fn from_json(json: &serde_json::Value, at: &Location) -> Node {
         J::String(s) => Value::Str(s.clone()),
         J::Array(items) => Value::Seq(items.iter().map(|i| from_json(i, at)).collect()),
         J::Object(obj) => {
-            let mut map = Map::new();
+            let mut map = Map::default();
             for (k, v) in obj {
                 let key = Key {
                     location: at.clone(),
