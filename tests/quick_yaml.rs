@@ -16,17 +16,23 @@ fn agree(name: &str, text: &[u8]) -> bool {
     let limits = Limits::default();
     let quick = parse_values(Arc::from(name), text, &limits);
     let full = parse_values_full(Arc::from(name), text, &limits);
-    assert_eq!(quick, full, "the readers disagree on {name}:\n{}", String::from_utf8_lossy(text));
+    assert_eq!(
+        quick,
+        full,
+        "the readers disagree on {name}:\n{}",
+        String::from_utf8_lossy(text)
+    );
     std::str::from_utf8(text).is_ok_and(quick_reads)
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let path = entry.path();
         if entry.file_type().is_file()
-            && path
-                .extension()
-                .is_some_and(|e| e == "yaml" || e == "yml")
+            && path.extension().is_some_and(|e| e == "yaml" || e == "yml")
         {
             out.push(path.to_path_buf());
         }
@@ -36,7 +42,10 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_values_file_in_the_tests_reads_the_same_both_ways() {
     let mut files = Vec::new();
-    yaml_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"), &mut files);
+    yaml_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"),
+        &mut files,
+    );
     if let Some(reference) = support::reference_dir() {
         yaml_files(&reference.join("cases"), &mut files);
         files.push(reference.join("upstream-default-values.yaml"));
@@ -51,13 +60,22 @@ fn every_values_file_in_the_tests_reads_the_same_both_ways() {
     }
     // Most of the test files are hostile or deliberately odd; still a good share is plain block
     // YAML, and those must be read quickly.
-    assert!(quick * 3 > files.len(), "quick reader took {quick} of {} files", files.len());
+    assert!(
+        quick * 3 > files.len(),
+        "quick reader took {quick} of {} files",
+        files.len()
+    );
 }
 
 #[test]
 fn the_files_users_write_take_the_quick_path() {
     let reference = support::reference_dir().expect("reference data");
-    for case in ["istio-sds", "istio-sds-custom-sidecar", "istio-sds-gloo-mtls", "proxy-tuning"] {
+    for case in [
+        "istio-sds",
+        "istio-sds-custom-sidecar",
+        "istio-sds-gloo-mtls",
+        "proxy-tuning",
+    ] {
         let path = reference.join("cases").join(case).join("values.yaml");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(quick_reads(&text), "{} is not read quickly", path.display());
@@ -65,7 +83,10 @@ fn the_files_users_write_take_the_quick_path() {
     // What `gloo-chart values` writes (commented, with a custom sidecar).
     let out = support::run_bin(&["values", "--istio-version", "1.7.3"], None);
     assert!(out.success(), "{}", out.describe());
-    assert!(quick_reads(&out.stdout), "the output of `values` is not read quickly");
+    assert!(
+        quick_reads(&out.stdout),
+        "the output of `values` is not read quickly"
+    );
 }
 
 /// Inputs at the edges of the subset: each must read the same both ways, and the quick reader
@@ -83,7 +104,10 @@ fn edge_cases_read_the_same_and_only_the_subset_is_taken() {
         ("a:\n  - 1\n  -   spaced\n", true),
         ("a:\n-   spaced first\n- x\n", true),
         ("l:\n- name: x\n  image: y\n- name: z\n", true),
-        ("l:\n  - name: x\n    args:\n    - a\n    - b\n  - name: z\n", true),
+        (
+            "l:\n  - name: x\n    args:\n    - a\n    - b\n  - name: z\n",
+            true,
+        ),
         ("a:\nb:\n", true),
         ("a: ''\nb: 'it''s'\nc: \"q\"\n'd': 1\n\"e\": 2\n", true),
         ("a: b#c\nd: e:f\ng: http://h:80/i\n", true),
@@ -97,7 +121,10 @@ fn edge_cases_read_the_same_and_only_the_subset_is_taken() {
         ("a[0]: 1\n", true),
         ("args:\n- --domain\n- -1\n- ---\nb: ---\n", true),
         // outside the subset
-        ("a: {}\nb: []  # none\nl:\n- {}\n- []\nm:\n- []\n- {}\n", true),
+        (
+            "a: {}\nb: []  # none\nl:\n- {}\n- []\nm:\n- []\n- {}\n",
+            true,
+        ),
         ("a: [1, 2]\n", false),
         ("a: {} x\n", false),
         ("a: [ ]\n", false),
@@ -116,7 +143,10 @@ fn edge_cases_read_the_same_and_only_the_subset_is_taken() {
         ("%YAML 1.1\n---\na: 1\n", false),
         ("a:\t1\n", false),
         ("a: 1\r\nb: 2\r\n", false),
-        ("a: caf\u{e9} # \u{2192}\n\u{e9}: \u{e9}\u{e9}\nb:\n- \u{e9}\u{e9}: 1\n  c: x\n", true),
+        (
+            "a: caf\u{e9} # \u{2192}\n\u{e9}: \u{e9}\u{e9}\nb:\n- \u{e9}\u{e9}: 1\n  c: x\n",
+            true,
+        ),
         ("a: x\u{85}b: 1\n", false),
         ("a: x\u{2028}b: 1\n", false),
         ("a: \u{feff}x\n", false),
@@ -166,9 +196,35 @@ fn deep_nesting_is_left_to_the_full_parser_and_its_limits() {
 /// must agree on every one, valid or not.
 fn fragment() -> impl Strategy<Value = String> {
     let piece = prop::sample::select(vec![
-        "a:", "b: 1", "c: x y", "- ", "- d: 2", "-", "e: 'q''r'", "f: \"s\"", "g: h # c", "# c",
-        "", "i: j:k", "l: [1]", "m: &n o", "p: *n", "q: |", "r", "'s': t", "u: -1", "v: ~",
-        "w:  ", "x: 'y", "z: \"a\\b\"", "- - 1", "? k", ": v", "--- ", "a: 1 #", "k: v:",
+        "a:",
+        "b: 1",
+        "c: x y",
+        "- ",
+        "- d: 2",
+        "-",
+        "e: 'q''r'",
+        "f: \"s\"",
+        "g: h # c",
+        "# c",
+        "",
+        "i: j:k",
+        "l: [1]",
+        "m: &n o",
+        "p: *n",
+        "q: |",
+        "r",
+        "'s': t",
+        "u: -1",
+        "v: ~",
+        "w:  ",
+        "x: 'y",
+        "z: \"a\\b\"",
+        "- - 1",
+        "? k",
+        ": v",
+        "--- ",
+        "a: 1 #",
+        "k: v:",
     ]);
     (0usize..7, piece).prop_map(|(indent, piece)| format!("{}{piece}", " ".repeat(indent)))
 }

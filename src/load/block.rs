@@ -39,10 +39,11 @@ pub(super) fn events(text: &str) -> Option<Events<'_>> {
     {
         return None;
     }
+    let lines = lines(text)?;
     let mut reader = Reader {
         text,
-        lines: lines(text)?,
-        events: Vec::new(),
+        events: Vec::with_capacity(lines.len() * 2 + 8),
+        lines,
     };
     reader.document()?;
     Some(reader.events)
@@ -169,7 +170,11 @@ impl<'a> Reader<'a> {
                         self.sequence(next, col, depth + 1, true)?
                     }
                     _ => {
-                        self.push(scalar_event(Cow::Borrowed(""), ScalarStyle::Plain), line, col + after - 1);
+                        self.push(
+                            scalar_event(Cow::Borrowed(""), ScalarStyle::Plain),
+                            line,
+                            col + after - 1,
+                        );
                         next
                     }
                 };
@@ -189,7 +194,13 @@ impl<'a> Reader<'a> {
 
     /// A block list whose first dash is at `line`, column `col`; `level` when it is written
     /// level with its key. Returns the first content line after it.
-    fn sequence(&mut self, mut line: usize, col: usize, depth: usize, level: bool) -> Option<usize> {
+    fn sequence(
+        &mut self,
+        mut line: usize,
+        col: usize,
+        depth: usize,
+        level: bool,
+    ) -> Option<usize> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -208,7 +219,11 @@ impl<'a> Reader<'a> {
             }
             if first {
                 // The parser places a list written level with its key at its first item.
-                self.push(Event::SequenceStart(0, None), line, if level { at } else { col });
+                self.push(
+                    Event::SequenceStart(0, None),
+                    line,
+                    if level { at } else { col },
+                );
                 first = false;
             }
             line = if key(item).is_some() {
@@ -246,8 +261,7 @@ impl<'a> Reader<'a> {
         };
         let tail = &text[len..];
         let tail_text = tail.trim_start_matches(' ');
-        if !(tail_text.is_empty() || (tail_text.starts_with('#') && tail_text.len() < tail.len()))
-        {
+        if !(tail_text.is_empty() || (tail_text.starts_with('#') && tail_text.len() < tail.len())) {
             return None;
         }
         // A line indented past the value might continue it (or be an error): leave it to the
@@ -310,7 +324,10 @@ fn key(text: &str) -> Option<(Event<'_>, usize)> {
             if name.contains(" #") {
                 return None;
             }
-            (scalar_event(Cow::Borrowed(name), ScalarStyle::Plain), colon + 1)
+            (
+                scalar_event(Cow::Borrowed(name), ScalarStyle::Plain),
+                colon + 1,
+            )
         }
     };
     match text.as_bytes().get(after) {
@@ -325,8 +342,20 @@ fn plain_value(text: &str) -> Option<&str> {
     if !plain_start(text) {
         return None;
     }
-    let value = text.find(" #").map_or(text, |i| &text[..i]).trim_end_matches(' ');
-    if value.contains(": ") || value.ends_with(':') {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    for (i, pair) in bytes.windows(2).enumerate() {
+        match pair {
+            [b' ', b'#'] => {
+                end = i;
+                break;
+            }
+            [b':', b' '] => return None,
+            _ => {}
+        }
+    }
+    let value = text[..end].trim_end_matches(' ');
+    if value.ends_with(':') {
         return None;
     }
     Some(value)
@@ -341,7 +370,11 @@ fn quoted(text: &str) -> Option<(Cow<'_, str>, ScalarStyle, usize)> {
         if bytes[end] != b'"' {
             return None;
         }
-        return Some((Cow::Borrowed(&text[1..end]), ScalarStyle::DoubleQuoted, end + 1));
+        return Some((
+            Cow::Borrowed(&text[1..end]),
+            ScalarStyle::DoubleQuoted,
+            end + 1,
+        ));
     }
     let mut value = String::new();
     let mut i = 1;

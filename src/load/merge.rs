@@ -95,7 +95,8 @@ fn coalesce_map(
     // Where each default's key is in the user map, looked up before the map is taken apart.
     let index: Vec<Option<usize>> = defaults.keys().map(|k| user.get_index_of(k)).collect();
     let mut entries: Vec<Option<_>> = user.into_iter().map(Some).collect();
-    let mut out = Map::with_capacity_and_hasher(defaults.len().max(entries.len()), Default::default());
+    let mut out =
+        Map::with_capacity_and_hasher(defaults.len().max(entries.len()), Default::default());
     for ((name, (dkey, dnode)), at) in defaults.iter().zip(index) {
         let taken = at.and_then(|i| entries[i].take());
         let Some((_, (ukey, unode))) = taken else {

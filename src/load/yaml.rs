@@ -413,7 +413,7 @@ struct Built {
     /// A plain `<<` (or `!!merge`), which means "merge" in key position.
     merge: bool,
     /// Why this scalar cannot be a value (`.inf`); it can still be a key.
-    value_error: Option<Diagnostic>,
+    value_error: Option<Box<Diagnostic>>,
 }
 
 /// A node seen through an anchor.
@@ -422,7 +422,7 @@ struct Anchored {
     count: usize,
     height: usize,
     scalar: Option<Resolved>,
-    value_error: Option<Diagnostic>,
+    value_error: Option<Box<Diagnostic>>,
 }
 
 /// A scalar before the JSON round trip. A string is the same before and after it, so it is not
@@ -840,14 +840,14 @@ impl<'l> Builder<'l> {
         match value {
             Ok(value) => node.value = value,
             Err(go) => {
-                value_error = Some(
+                value_error = Some(Box::new(
                     Diagnostic::error(
                         location,
                         RULE_VALUE,
                         format!("{text} is not a value Helm accepts (JSON has no {go})"),
                     )
                     .with_hint("quote it to make it a string"),
-                );
+                ));
             }
         }
         if implicit && !text.is_empty() && !matches!(node.value, Value::Str(_)) {
