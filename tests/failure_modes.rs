@@ -555,6 +555,41 @@ fn map_keys_that_yaml_v2_cannot_order_totally_still_render() {
     assert_eq!(keys, 21, "{extension:?}");
 }
 
+/// The longest map key anywhere in `v`, in characters.
+fn longest_key(v: &serde_yaml::Value) -> usize {
+    match v {
+        serde_yaml::Value::Mapping(m) => m
+            .iter()
+            .map(|(k, v)| {
+                let own = k.as_str().map_or(0, |k| k.chars().count());
+                own.max(longest_key(v))
+            })
+            .max()
+            .unwrap_or(0),
+        serde_yaml::Value::Sequence(items) => items.iter().map(longest_key).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+#[test]
+fn keys_past_1024_characters_render_as_explicit_keys() {
+    // Found by the render_valid fuzz target: a map key of over 1,024 characters (folded from a
+    // multi-line flow key) was written as an implicit `key: value`, which YAML does not allow
+    // past 1,024 characters. Keys past 128 bytes are now explicit `? key` / `: value` pairs, as
+    // yaml.v2 writes them (`tests/helm.rs` compares the layout with Helm).
+    let file = hostile_str("key-past-1024-chars.yaml");
+    let out = expect_exit(&["render", "-f", &file], 0);
+    let settings = out
+        .stdout
+        .split("\n---\n")
+        .map(|d| {
+            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
+        })
+        .find(|d| d["kind"].as_str() == Some("Settings"))
+        .expect("a Settings resource");
+    assert!(longest_key(&settings["spec"]["extensions"]) > 1024);
+}
+
 #[test]
 fn numbers_past_64_bits_render_as_yaml_readers_can_read_them() {
     // Found by the render_valid fuzz target: a port of 163971058432297379208 (a float to Helm)

@@ -509,6 +509,69 @@ fn number_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The lines of the block under the line `header`: the lines after it indented by more than
+/// `header` is, blank lines included, trailing blank lines dropped.
+fn block_under(text: &str, header: &str) -> Vec<String> {
+    let depth = header.len() - header.trim_start().len();
+    let mut lines = text.lines().skip_while(|l| *l != header).skip(1);
+    let mut block: Vec<String> = Vec::new();
+    for line in lines.by_ref() {
+        if !line.is_empty() && line.len() - line.trim_start().len() <= depth {
+            break;
+        }
+        block.push(line.to_string());
+    }
+    while block.last().is_some_and(|l| l.is_empty()) {
+        block.pop();
+    }
+    block
+}
+
+/// `toYaml` lays out long keys and long strings as Helm does: keys past 128 bytes or spanning
+/// lines as explicit `? key` / `: value` pairs, plain and quoted strings folded at spaces past
+/// column 80 (yaml.v2's emitter). The fixture holds 60 strings of 1 to 40 words drawn from
+/// quoting trouble-makers, lists, nested maps, 12 keys of 10 to 60 words (7 of them explicit)
+/// with every kind of value, and
+/// spaces at the fold points.
+#[test]
+fn long_keys_and_strings_lay_out_as_helm_lays_them_out() {
+    let Some(helms) = helms() else {
+        return;
+    };
+    let dir = fixtures().join("layout");
+    let values = dir.join("values.yaml");
+    let values_arg = values.to_string_lossy().to_string();
+    let ours = support::run_bin(&["render", "-f", &values_arg], None);
+    assert_eq!(ours.code, Some(0), "{}", ours.describe());
+    let ours = block_under(&ours.stdout, "  extensions:");
+    assert!(
+        ours.iter()
+            .filter(|l| l.trim_start().starts_with("? "))
+            .count()
+            >= 5
+    );
+    assert!(ours.len() > 150, "{ours:?}");
+    for (label, helm) in helms {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let chart = tmp.path().join("probe");
+        std::fs::create_dir_all(chart.join("templates")).expect("create chart directory");
+        std::fs::write(
+            chart.join("Chart.yaml"),
+            "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
+        )
+        .expect("write Chart.yaml");
+        std::fs::copy(dir.join("probe.yaml"), chart.join("templates/probe.yaml"))
+            .expect("copy probe template");
+        let out = helm_template(&helm, tmp.path(), &["-f", &values_arg], tmp.path());
+        assert_eq!(out.code, Some(0), "{label}: {}", out.describe());
+        let theirs = block_under(&out.stdout, "extensions:");
+        assert_eq!(theirs.len(), ours.len(), "{label}");
+        for (n, (a, b)) in theirs.iter().zip(&ours).enumerate() {
+            assert_eq!(a, b, "{label}: line {} of the block differs", n + 1);
+        }
+    }
+}
+
 /// `toYaml` of numbers prints what Helm prints: Helm's values pass through JSON, so integers
 /// past 64 bits and fractions with large or small exponents come out in Go's float notation.
 #[test]

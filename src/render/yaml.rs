@@ -8,8 +8,9 @@
 //! characters force double quotes with escapes. When in doubt the emitter quotes: an extra pair
 //! of quotes costs nothing, a string read back as a number breaks a manifest.
 //!
-//! Differences from yaml.v2, all textual only (the data read back is the same): long plain
-//! strings are not folded at 80 columns, and floats print in Rust's shortest form.
+//! The block dumper also lays text out as yaml.v2 does: keys longer than 128 bytes or spanning
+//! lines are written as explicit `? key` / `: value` pairs (YAML allows implicit keys of at most
+//! 1024 characters on one line), and long strings are folded at spaces past column 80.
 
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -89,10 +90,7 @@ pub fn to_block(v: &Value) -> String {
     match v {
         Value::Object(m) if !m.is_empty() => write_map(&mut out, m, 0),
         Value::Array(a) if !a.is_empty() => write_seq(&mut out, a, 0),
-        _ => {
-            let (text, _) = scalar_block(v, 0);
-            out.push_str(&text);
-        }
+        _ => out.push_str(&scalar_block(v, At { col: 0, indent: 2 })),
     }
     while out.ends_with('\n') {
         out.pop();
@@ -142,20 +140,58 @@ fn merge_sort_by<T: Copy>(items: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
     }
 }
 
+/// Where a scalar goes: the column of its first character (counted from the left of `toYaml`'s
+/// own output) and the indentation of any further lines (folds, literal block content).
+#[derive(Debug, Clone, Copy)]
+struct At {
+    col: usize,
+    indent: usize,
+}
+
+/// yaml.v2's line width: a fold may replace a space once a line is past this column.
+const WIDTH: usize = 80;
+
+/// yaml.v2 writes a key as an implicit `key:` only when it is at most 128 bytes on one line.
+fn is_simple_key(k: &str) -> bool {
+    k.len() <= 128 && !k.contains(is_break)
+}
+
 /// Writes the entries of a non-empty map, each key at column `indent`.
 fn write_map(out: &mut String, m: &serde_json::Map<String, Value>, indent: usize) {
+    let inner = At {
+        col: indent + 2,
+        indent: indent + 2,
+    };
     for (i, (k, v)) in sorted_entries(m).into_iter().enumerate() {
         if i > 0 {
             pad(out, indent);
         }
-        out.push_str(&scalar_inline(k));
-        out.push(':');
-        write_value_after_key(out, v, indent);
+        if is_simple_key(k) {
+            let key = scalar_inline(k);
+            out.push_str(&key);
+            out.push(':');
+            write_value_after_key(out, v, indent, indent + key.chars().count() + 2);
+            continue;
+        }
+        out.push_str("? ");
+        out.push_str(&string_block(k, inner));
+        out.push('\n');
+        pad(out, indent);
+        out.push_str(": ");
+        match v {
+            Value::Object(m) if !m.is_empty() => write_map(out, m, indent + 2),
+            Value::Array(a) if !a.is_empty() => write_seq(out, a, indent + 2),
+            _ => {
+                out.push_str(&scalar_block(v, inner));
+                out.push('\n');
+            }
+        }
     }
 }
 
-/// Writes what follows `key:`; the key sits at column `indent`.
-fn write_value_after_key(out: &mut String, v: &Value, indent: usize) {
+/// Writes what follows `key:`; the key sits at column `indent`, and a scalar value would start at
+/// column `col`.
+fn write_value_after_key(out: &mut String, v: &Value, indent: usize, col: usize) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             out.push('\n');
@@ -169,8 +205,13 @@ fn write_value_after_key(out: &mut String, v: &Value, indent: usize) {
         }
         _ => {
             out.push(' ');
-            let (text, _) = scalar_block(v, indent + 2);
-            out.push_str(&text);
+            out.push_str(&scalar_block(
+                v,
+                At {
+                    col,
+                    indent: indent + 2,
+                },
+            ));
             out.push('\n');
         }
     }
@@ -188,30 +229,100 @@ fn write_seq(out: &mut String, a: &[Value], indent: usize) {
             Value::Object(m) if !m.is_empty() => write_map(out, m, indent + 2),
             Value::Array(inner) if !inner.is_empty() => write_seq(out, inner, indent + 2),
             _ => {
-                let (text, _) = scalar_block(v, indent + 2);
-                out.push_str(&text);
+                let at = At {
+                    col: indent + 2,
+                    indent: indent + 2,
+                };
+                out.push_str(&scalar_block(v, at));
                 out.push('\n');
             }
         }
     }
 }
 
-/// A scalar (or empty collection) in block context; literal blocks indent their content by
-/// `content_indent`. Returns the text and whether it spans several lines.
-fn scalar_block(v: &Value, content_indent: usize) -> (String, bool) {
+/// A scalar (or empty collection) in block context, placed `at`.
+fn scalar_block(v: &Value, at: At) -> String {
     match v {
-        Value::Null => ("null".to_string(), false),
-        Value::Bool(b) => (b.to_string(), false),
-        Value::Number(n) => (number(n), false),
-        Value::Object(_) => ("{}".to_string(), false),
-        Value::Array(_) => ("[]".to_string(), false),
-        Value::String(s) => match choose_style(s, true) {
-            Style::Plain => (s.clone(), false),
-            Style::Single => (single_quoted(s), false),
-            Style::Double => (double_quoted(s), false),
-            Style::Literal => (literal(s, content_indent), true),
-        },
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => number(n),
+        Value::Object(_) => "{}".to_string(),
+        Value::Array(_) => "[]".to_string(),
+        Value::String(s) => string_block(s, at),
     }
+}
+
+/// A string in block context (where a literal block is possible), placed `at`.
+fn string_block(s: &str, at: At) -> String {
+    match choose_style(s, true) {
+        Style::Plain => folded(s, at, Style::Plain),
+        Style::Single => folded(s, at, Style::Single),
+        Style::Double => folded(s, at, Style::Double),
+        Style::Literal => literal(s, at.indent),
+    }
+}
+
+/// `s` written in `style` (plain, single- or double-quoted) starting at `at.col`, with a line
+/// break in place of a space wherever yaml.v2's emitter puts one: at a space (not the first or
+/// last character, for quoted styles) that follows a non-space, once the line is past column
+/// [`WIDTH`]. Plain and single-quoted text breaks only where the next character is not a space
+/// too; double-quoted text breaks there as well and escapes the space that follows (`\ `), since
+/// a reader drops leading spaces of a continued line.
+fn folded(s: &str, at: At, style: Style) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    let mut col = at.col;
+    let quote = match style {
+        Style::Single => Some('\''),
+        Style::Double => Some('"'),
+        Style::Plain | Style::Literal => None,
+    };
+    if let Some(q) = quote {
+        out.push(q);
+        col += 1;
+    }
+    let last = s.chars().count().saturating_sub(1);
+    let mut chars = s.chars().enumerate().peekable();
+    let mut after_space = false;
+    let mut escape = String::new();
+    while let Some((i, c)) = chars.next() {
+        let next_is_space = chars.peek().is_some_and(|&(_, n)| n == ' ');
+        if style == Style::Double && double_escape(c, &mut escape) {
+            col += escape.chars().count();
+            out.push_str(&escape);
+            after_space = false;
+            continue;
+        }
+        if c == ' ' {
+            let inside = quote.is_none() || (i != 0 && i != last);
+            let breaks_here =
+                !after_space && col > WIDTH && inside && (style == Style::Double || !next_is_space);
+            if breaks_here {
+                out.push('\n');
+                pad(&mut out, at.indent);
+                col = at.indent;
+                if style == Style::Double && next_is_space {
+                    out.push('\\');
+                    col += 1;
+                }
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+            after_space = true;
+            continue;
+        }
+        if c == '\'' && style == Style::Single {
+            out.push('\'');
+            col += 1;
+        }
+        out.push(c);
+        col += 1;
+        after_space = false;
+    }
+    if let Some(q) = quote {
+        out.push(q);
+    }
+    out
 }
 
 fn literal(s: &str, indent: usize) -> String {
@@ -525,37 +636,51 @@ fn single_quoted(s: &str) -> String {
 fn double_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    let mut escape = String::new();
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\0' => out.push_str("\\0"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\x0B' => out.push_str("\\v"),
-            '\x0C' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            '\x1B' => out.push_str("\\e"),
-            '\u{85}' => out.push_str("\\N"),
-            '\u{2028}' => out.push_str("\\L"),
-            '\u{2029}' => out.push_str("\\P"),
-            c if !is_printable(c) || c == '\u{FEFF}' => {
-                let u = c as u32;
-                if u <= 0xFF {
-                    out.push_str(&format!("\\x{u:02X}"));
-                } else if u <= 0xFFFF {
-                    out.push_str(&format!("\\u{u:04X}"));
-                } else {
-                    out.push_str(&format!("\\U{u:08X}"));
-                }
-            }
-            c => out.push(c),
+        if double_escape(c, &mut escape) {
+            out.push_str(&escape);
+        } else {
+            out.push(c);
         }
     }
     out.push('"');
     out
+}
+
+/// Whether `c` needs an escape inside double quotes; if so, `escape` is set to it.
+fn double_escape(c: char, escape: &mut String) -> bool {
+    let fixed = match c {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\0' => "\\0",
+        '\x07' => "\\a",
+        '\x08' => "\\b",
+        '\t' => "\\t",
+        '\n' => "\\n",
+        '\x0B' => "\\v",
+        '\x0C' => "\\f",
+        '\r' => "\\r",
+        '\x1B' => "\\e",
+        '\u{85}' => "\\N",
+        '\u{2028}' => "\\L",
+        '\u{2029}' => "\\P",
+        c if !is_printable(c) || c == '\u{FEFF}' => {
+            let u = c as u32;
+            *escape = if u <= 0xFF {
+                format!("\\x{u:02X}")
+            } else if u <= 0xFFFF {
+                format!("\\u{u:04X}")
+            } else {
+                format!("\\U{u:08X}")
+            };
+            return true;
+        }
+        _ => return false,
+    };
+    escape.clear();
+    escape.push_str(fixed);
+    true
 }
 
 /// yaml.v2's natural key order (`sorter.go`): letters after non-letters, digit runs compared as
@@ -722,6 +847,32 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(scalar_inline(input), want, "input {input:?}");
         }
+    }
+
+    #[test]
+    fn long_strings_fold_past_column_80_and_long_keys_are_explicit() {
+        // "v: " then words of 4 letters: after k words the line ends at column 3 + 5k - 1, so
+        // the first space past column 80 follows word 16 (column 82).
+        let words = ["word"; 20].join(" ");
+        let first = ["word"; 16].join(" ");
+        let rest = ["word"; 4].join(" ");
+        assert_eq!(
+            to_block(&json!({ "v": words })),
+            format!("v: {first}\n  {rest}")
+        );
+        // Quoted: the same rule counts the opening quote; two spaces never split.
+        let quoted = format!("{} ", ["it's"; 20].join(" "));
+        assert!(to_block(&json!({ "q": quoted })).contains("\n  it''s"));
+        assert!(!to_block(&json!({ "s": format!("{}  b", "a".repeat(90)) })).contains('\n'));
+        // A key of 129 bytes is explicit; 128 is not.
+        let long = "k".repeat(129);
+        assert_eq!(to_block(&json!({ &long: 1 })), format!("? {long}\n: 1"));
+        let fits = "k".repeat(128);
+        assert_eq!(to_block(&json!({ &fits: 1 })), format!("{fits}: 1"));
+        assert_eq!(
+            to_block(&json!({ "a\nb": {"x": [1]} })),
+            "? |-\n  a\n  b\n: x:\n  - 1"
+        );
     }
 
     #[test]
