@@ -536,20 +536,26 @@ fn line_separators_in_annotations_render_as_valid_yaml() {
     assert_eq!(pod["next"].as_str(), Some("a\u{85}b\u{2029}c"));
 }
 
+/// The Settings resource of a rendered stream, after checking that every document parses.
+fn settings_of(stream: &str) -> serde_yaml::Value {
+    let docs: Vec<serde_yaml::Value> = stream
+        .split("\n---\n")
+        .map(|d| {
+            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
+        })
+        .collect();
+    docs.into_iter()
+        .find(|d| d["kind"].as_str() == Some("Settings"))
+        .expect("a Settings resource")
+}
+
 #[test]
 fn map_keys_that_yaml_v2_cannot_order_totally_still_render() {
     // Found by the render_valid fuzz target: yaml.v2's key order (which `toYaml` follows) is not
     // a total order for keys with long runs of zeros, and sorting such a map panicked.
     let file = hostile_str("key-order-not-total.yaml");
     let out = expect_exit(&["render", "-f", &file], 0);
-    let settings = out
-        .stdout
-        .split("\n---\n")
-        .map(|d| {
-            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
-        })
-        .find(|d| d["kind"].as_str() == Some("Settings"))
-        .expect("a Settings resource");
+    let settings = settings_of(&out.stdout);
     let extension = &settings["spec"]["extensions"]["ke}~~~~~~e"];
     let keys = extension.as_mapping().map_or(0, serde_yaml::Mapping::len);
     assert_eq!(keys, 21, "{extension:?}");
@@ -579,14 +585,7 @@ fn keys_past_1024_characters_render_as_explicit_keys() {
     // yaml.v2 writes them (`tests/helm.rs` compares the layout with Helm).
     let file = hostile_str("key-past-1024-chars.yaml");
     let out = expect_exit(&["render", "-f", &file], 0);
-    let settings = out
-        .stdout
-        .split("\n---\n")
-        .map(|d| {
-            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
-        })
-        .find(|d| d["kind"].as_str() == Some("Settings"))
-        .expect("a Settings resource");
+    let settings = settings_of(&out.stdout);
     assert!(longest_key(&settings["spec"]["extensions"]) > 1024);
 }
 

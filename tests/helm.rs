@@ -509,6 +509,21 @@ fn number_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `helm template` of a one-template chart whose template is `dir/probe.yaml`, with `-f VALUES`.
+fn template_probe(helm: &Path, dir: &Path, values: &str) -> RunOutput {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let chart = tmp.path().join("probe");
+    std::fs::create_dir_all(chart.join("templates")).expect("create chart directory");
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
+    )
+    .expect("write Chart.yaml");
+    std::fs::copy(dir.join("probe.yaml"), chart.join("templates/probe.yaml"))
+        .expect("copy probe template");
+    helm_template(helm, tmp.path(), &["-f", values], tmp.path())
+}
+
 /// The lines of the block under the line `header`: the lines after it indented by more than
 /// `header` is, blank lines included, trailing blank lines dropped.
 fn block_under(text: &str, header: &str) -> Vec<String> {
@@ -552,17 +567,7 @@ fn long_keys_and_strings_lay_out_as_helm_lays_them_out() {
     );
     assert!(ours.len() > 150, "{ours:?}");
     for (label, helm) in helms {
-        let tmp = tempfile::tempdir().expect("temporary directory");
-        let chart = tmp.path().join("probe");
-        std::fs::create_dir_all(chart.join("templates")).expect("create chart directory");
-        std::fs::write(
-            chart.join("Chart.yaml"),
-            "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
-        )
-        .expect("write Chart.yaml");
-        std::fs::copy(dir.join("probe.yaml"), chart.join("templates/probe.yaml"))
-            .expect("copy probe template");
-        let out = helm_template(&helm, tmp.path(), &["-f", &values_arg], tmp.path());
+        let out = template_probe(&helm, &dir, &values_arg);
         assert_eq!(out.code, Some(0), "{label}: {}", out.describe());
         let theirs = block_under(&out.stdout, "extensions:");
         assert_eq!(theirs.len(), ours.len(), "{label}");
@@ -587,17 +592,7 @@ fn numbers_print_as_helm_prints_them() {
     let ours = number_lines(&ours.stdout);
     assert_eq!(ours.len(), 11, "{ours:?}");
     for (label, helm) in helms {
-        let tmp = tempfile::tempdir().expect("temporary directory");
-        let chart = tmp.path().join("probe");
-        std::fs::create_dir_all(chart.join("templates")).expect("create chart directory");
-        std::fs::write(
-            chart.join("Chart.yaml"),
-            "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
-        )
-        .expect("write Chart.yaml");
-        std::fs::copy(dir.join("probe.yaml"), chart.join("templates/probe.yaml"))
-            .expect("copy probe template");
-        let out = helm_template(&helm, tmp.path(), &["-f", &values_arg], tmp.path());
+        let out = template_probe(&helm, &dir, &values_arg);
         assert_eq!(out.code, Some(0), "{label}: {}", out.describe());
         assert_eq!(number_lines(&out.stdout), ours, "{label}");
     }
