@@ -13,6 +13,7 @@
 //! 1024 characters on one line), and long strings are folded at spaces past column 80.
 
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Emits `s` as one YAML scalar on a single line, safe in any block position (mapping value,
@@ -21,8 +22,8 @@ use std::cmp::Ordering;
 pub fn scalar_inline(s: &str) -> String {
     match choose_style(s, false) {
         Style::Plain => s.to_string(),
-        Style::Single => single_quoted(s),
-        Style::Double | Style::Literal => double_quoted(s),
+        Style::Single => written(s, Style::Single, None),
+        Style::Double | Style::Literal => written(s, Style::Double, None),
     }
 }
 
@@ -148,6 +149,17 @@ struct At {
     indent: usize,
 }
 
+impl At {
+    /// Two columns in from `indent`, continuing there: a list item's value after `- `, an
+    /// explicit key after `? ` or its value after `: `.
+    fn inside(indent: usize) -> At {
+        At {
+            col: indent + 2,
+            indent: indent + 2,
+        }
+    }
+}
+
 /// yaml.v2's line width: a fold may replace a space once a line is past this column.
 const WIDTH: usize = 80;
 
@@ -158,10 +170,7 @@ fn is_simple_key(k: &str) -> bool {
 
 /// Writes the entries of a non-empty map, each key at column `indent`.
 fn write_map(out: &mut String, m: &serde_json::Map<String, Value>, indent: usize) {
-    let inner = At {
-        col: indent + 2,
-        indent: indent + 2,
-    };
+    let inner = At::inside(indent);
     for (i, (k, v)) in sorted_entries(m).into_iter().enumerate() {
         if i > 0 {
             pad(out, indent);
@@ -229,11 +238,7 @@ fn write_seq(out: &mut String, a: &[Value], indent: usize) {
             Value::Object(m) if !m.is_empty() => write_map(out, m, indent + 2),
             Value::Array(inner) if !inner.is_empty() => write_seq(out, inner, indent + 2),
             _ => {
-                let at = At {
-                    col: indent + 2,
-                    indent: indent + 2,
-                };
-                out.push_str(&scalar_block(v, at));
+                out.push_str(&scalar_block(v, At::inside(indent)));
                 out.push('\n');
             }
         }
@@ -255,22 +260,20 @@ fn scalar_block(v: &Value, at: At) -> String {
 /// A string in block context (where a literal block is possible), placed `at`.
 fn string_block(s: &str, at: At) -> String {
     match choose_style(s, true) {
-        Style::Plain => folded(s, at, Style::Plain),
-        Style::Single => folded(s, at, Style::Single),
-        Style::Double => folded(s, at, Style::Double),
         Style::Literal => literal(s, at.indent),
+        style => written(s, style, Some(at)),
     }
 }
 
-/// `s` written in `style` (plain, single- or double-quoted) starting at `at.col`, with a line
-/// break in place of a space wherever yaml.v2's emitter puts one: at a space (not the first or
-/// last character, for quoted styles) that follows a non-space, once the line is past column
+/// `s` written in `style` (plain, single- or double-quoted). Placed `at`, it gets a line break
+/// in place of a space wherever yaml.v2's emitter puts one: at a space (not the first or last
+/// character, for quoted styles) that follows a non-space, once the line is past column
 /// [`WIDTH`]. Plain and single-quoted text breaks only where the next character is not a space
 /// too; double-quoted text breaks there as well and escapes the space that follows (`\ `), since
-/// a reader drops leading spaces of a continued line.
-fn folded(s: &str, at: At, style: Style) -> String {
+/// a reader drops leading spaces of a continued line. Without `at`, it stays on one line.
+fn written(s: &str, style: Style, at: Option<At>) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    let mut col = at.col;
+    let mut col = at.map_or(0, |a| a.col);
     let quote = match style {
         Style::Single => Some('\''),
         Style::Double => Some('"'),
@@ -283,10 +286,14 @@ fn folded(s: &str, at: At, style: Style) -> String {
     let last = s.chars().count().saturating_sub(1);
     let mut chars = s.chars().enumerate().peekable();
     let mut after_space = false;
-    let mut escape = String::new();
     while let Some((i, c)) = chars.next() {
         let next_is_space = chars.peek().is_some_and(|&(_, n)| n == ' ');
-        if style == Style::Double && double_escape(c, &mut escape) {
+        let escape = if style == Style::Double {
+            double_escape(c)
+        } else {
+            None
+        };
+        if let Some(escape) = escape {
             col += escape.chars().count();
             out.push_str(&escape);
             after_space = false;
@@ -294,9 +301,10 @@ fn folded(s: &str, at: At, style: Style) -> String {
         }
         if c == ' ' {
             let inside = quote.is_none() || (i != 0 && i != last);
-            let breaks_here =
-                !after_space && col > WIDTH && inside && (style == Style::Double || !next_is_space);
-            if breaks_here {
+            let fold = at.filter(|_| {
+                !after_space && col > WIDTH && inside && (style == Style::Double || !next_is_space)
+            });
+            if let Some(at) = fold {
                 out.push('\n');
                 pad(&mut out, at.indent);
                 col = at.indent;
@@ -629,27 +637,8 @@ fn looks_like_date(s: &str) -> bool {
     b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
 }
 
-fn single_quoted(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-fn double_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut escape = String::new();
-    for c in s.chars() {
-        if double_escape(c, &mut escape) {
-            out.push_str(&escape);
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Whether `c` needs an escape inside double quotes; if so, `escape` is set to it.
-fn double_escape(c: char, escape: &mut String) -> bool {
+/// The escape `c` needs inside double quotes, if any.
+fn double_escape(c: char) -> Option<Cow<'static, str>> {
     let fixed = match c {
         '"' => "\\\"",
         '\\' => "\\\\",
@@ -667,20 +656,17 @@ fn double_escape(c: char, escape: &mut String) -> bool {
         '\u{2029}' => "\\P",
         c if !is_printable(c) || c == '\u{FEFF}' => {
             let u = c as u32;
-            *escape = if u <= 0xFF {
+            return Some(Cow::Owned(if u <= 0xFF {
                 format!("\\x{u:02X}")
             } else if u <= 0xFFFF {
                 format!("\\u{u:04X}")
             } else {
                 format!("\\U{u:08X}")
-            };
-            return true;
+            }));
         }
-        _ => return false,
+        _ => return None,
     };
-    escape.clear();
-    escape.push_str(fixed);
-    true
+    Some(Cow::Borrowed(fixed))
 }
 
 /// yaml.v2's natural key order (`sorter.go`): letters after non-letters, digit runs compared as
