@@ -18,3 +18,11 @@ pub mod report;
 pub mod validate;
 pub mod values_file;
 pub mod write;
+
+/// How many threads the process may run at once (`std::thread::available_parallelism`, 1 when
+/// unknown), asked once: on Linux every asking reads the cgroup files again.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES
+        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+}

@@ -708,17 +708,7 @@ fn duplicate_key_warning_names_both_places() {
 fn many_files_at_once_get_the_findings_each_gets_alone() {
     use gloo_chart::load::{Limits, Sources};
     use gloo_chart::validate::{load_and_validate, load_and_validate_each};
-    let mut files = corpus_files("good");
-    files.extend(corpus_files("bad"));
-    for dir in ["tests/corpus/istio", "tests/cases/render"] {
-        for entry in walkdir::WalkDir::new(support::repo_root().join(dir)) {
-            let path = entry.map(|e| e.into_path()).unwrap_or_default();
-            if path.extension().is_some_and(|x| x == "yaml") {
-                files.push(path);
-            }
-        }
-    }
-    assert!(files.len() > 80, "only {} files", files.len());
+    let files = every_values_file();
     let limits = Limits::default();
     let shown = |d: &gloo_chart::diag::Diagnostic| format!("{d} [{}] {:?}", d.rule, d.hint);
     let together = load_and_validate_each(&Sources::default(), &files, &limits, &|| {});
@@ -735,4 +725,55 @@ fn many_files_at_once_get_the_findings_each_gets_alone() {
             (a, b) => panic!("{}: alone {a:?}, in a batch {b:?}", file.display()),
         }
     }
+}
+
+/// Every values file of the corpus, the Istio fixtures and the render cases.
+fn every_values_file() -> Vec<PathBuf> {
+    let mut files = corpus_files("good");
+    files.extend(corpus_files("bad"));
+    for dir in ["tests/corpus/istio", "tests/cases/render"] {
+        for entry in walkdir::WalkDir::new(support::repo_root().join(dir)) {
+            let path = entry.map(|e| e.into_path()).unwrap_or_default();
+            if path.extension().is_some_and(|x| x == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 80, "only {} files", files.len());
+    files
+}
+
+/// A single file is first asked of the schema compiled into code at build time, and explained
+/// by the schema compiled at run time only when that refuses it: the two must accept exactly
+/// the same values (the pruned and the whole runtime schemas too).
+#[test]
+fn the_generated_schema_accepts_exactly_what_the_compiled_one_accepts() {
+    use gloo_chart::load::{yaml::parse_values, Limits};
+    use gloo_chart::validate::schema_verdicts;
+    let (mut accepted, mut refused) = (0, 0);
+    for file in every_values_file() {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let (root, _) = parse_values(rel(&file).into(), &bytes, &Limits::default());
+        let Some(root) = root else {
+            continue;
+        };
+        let verdicts = schema_verdicts(root);
+        assert_eq!(verdicts.pruned, verdicts.whole, "{}", file.display());
+        assert_eq!(
+            verdicts.generated_valid,
+            verdicts.whole.is_empty(),
+            "{}: {:?}",
+            file.display(),
+            verdicts.whole
+        );
+        if verdicts.generated_valid {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(
+        accepted > 30 && refused > 20,
+        "{accepted} accepted, {refused} refused"
+    );
 }

@@ -2,12 +2,13 @@
 //!
 //! Validation must never panic, must return typed values exactly when it found no error, and
 //! every finding must name a file and a 1-based position. The schema findings must not depend on
-//! whether the section schemas were pruned to what the values reach or compiled whole.
+//! whether the section schemas were pruned to what the values reach or compiled whole, and the
+//! schema compiled into code must accept exactly the values they find nothing in.
 #![no_main]
 
 use gloo_chart::diag::has_errors;
 use gloo_chart::load::{yaml, Limits};
-use gloo_chart::validate::{schema_findings_both_ways, validate_user};
+use gloo_chart::validate::{schema_verdicts, validate_user};
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 
@@ -16,8 +17,17 @@ fuzz_target!(|data: &[u8]| {
     let Some(root) = root else {
         return;
     };
-    let (pruned, whole) = schema_findings_both_ways(root.clone());
-    assert_eq!(pruned, whole, "pruned and whole section schemas disagree");
+    let verdicts = schema_verdicts(root.clone());
+    assert_eq!(
+        verdicts.pruned, verdicts.whole,
+        "pruned and whole section schemas disagree"
+    );
+    assert_eq!(
+        verdicts.generated_valid,
+        verdicts.whole.is_empty(),
+        "the generated schema disagrees with the compiled one: {:?}",
+        verdicts.whole
+    );
     let validated = validate_user(root);
     assert_eq!(
         validated.values.is_some(),

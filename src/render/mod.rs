@@ -212,9 +212,7 @@ pub fn prepare() {
 /// How many threads to render `jobs` pieces of work on: the cores the process may use, at most
 /// one per job.
 fn workers(jobs: usize) -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(jobs)
+    crate::cores().min(jobs)
 }
 
 /// The template environment, built on first use and shared by every later render in the process.

@@ -49,19 +49,20 @@ const INSTALL_ORDER: &[&str] = &[
 /// starting with `---` separates documents; empty documents are dropped, comment-only ones kept.
 pub fn split_documents(text: &str) -> Vec<String> {
     let mut docs = Vec::new();
-    let mut current = String::new();
-    for line in text.split('\n') {
-        if let Some(rest) = line.strip_prefix("---") {
-            push_doc(&mut docs, &current);
-            current.clear();
-            current.push_str(rest);
-            current.push('\n');
-        } else {
-            current.push_str(line);
-            current.push('\n');
+    // Start of the current document, and of the line being looked at.
+    let mut start = 0;
+    let mut line = 0;
+    loop {
+        if text[line..].starts_with("---") {
+            push_doc(&mut docs, &text[start..line]);
+            start = line + 3;
+        }
+        match text[line..].find('\n') {
+            Some(end) => line += end + 1,
+            None => break,
         }
     }
-    push_doc(&mut docs, &current);
+    push_doc(&mut docs, &text[start..]);
     docs
 }
 
@@ -94,6 +95,16 @@ mod tests {
     fn splits_on_separator_lines_and_drops_empty_documents() {
         let docs = split_documents("\n---\na: 1\n---\n\n---\n# only a comment\n---\nb: 2\n");
         assert_eq!(docs, vec!["a: 1", "# only a comment", "b: 2"]);
+    }
+
+    #[test]
+    fn text_after_a_separator_starts_the_next_document() {
+        // Only `---` at the start of a line separates; what follows it on that line belongs to
+        // the next document; the last line needs no newline.
+        let docs = split_documents("---a: 1\nb: x---y\n  ---\n--- # c\nc: 2");
+        assert_eq!(docs, vec!["a: 1\nb: x---y\n  ---", "# c\nc: 2"]);
+        assert_eq!(split_documents("---"), Vec::<String>::new());
+        assert_eq!(split_documents("a\r\n---\r\nb\r\n"), vec!["a", "b"]);
     }
 
     #[test]

@@ -21,7 +21,6 @@ impl json::Json for TreeJson {
     type Node<'a> = &'a Node;
     type PreparedKey = String;
     type StringBuffer = Option<Node>;
-    const ACYCLIC: bool = true;
 
     fn prepare_key(key: &str) -> String {
         key.to_string()

@@ -45,8 +45,7 @@ impl Validated {
 pub fn prepare() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        let spare = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        if spare {
+        if crate::cores() > 1 {
             // A failed spawn leaves the work to validation.
             let _ = std::thread::Builder::new()
                 .name("validation".into())
@@ -94,9 +93,7 @@ pub fn load_and_validate_each(
         on_done();
         result
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(overlays.len());
+    let threads = crate::cores().min(overlays.len());
     if threads <= 1 {
         return overlays.iter().map(one).collect();
     }
@@ -189,11 +186,21 @@ pub fn validate_user(user: Node) -> Validated {
     check_user(user, Vec::new(), Mode::SINGLE)
 }
 
-/// The schema findings for `user` (as [`validate_user`] reads them), once with the section
-/// schemas pruned to what the values reach and once with them whole: the two must always be
-/// equal. For the fuzz target `validate`.
+/// The schema's verdicts on `user` (as [`validate_user`] reads it) by every route validation
+/// may take; they must always agree. For tests and the fuzz target `validate`.
 #[doc(hidden)]
-pub fn schema_findings_both_ways(user: Node) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+#[derive(Debug)]
+pub struct SchemaVerdicts {
+    /// Findings with the section schemas pruned to what the values reach.
+    pub pruned: Vec<Diagnostic>,
+    /// Findings with the section schemas compiled whole.
+    pub whole: Vec<Diagnostic>,
+    /// Whether the schema compiled into code at build time accepts the merged values.
+    pub generated_valid: bool,
+}
+
+#[doc(hidden)]
+pub fn schema_verdicts(user: Node) -> SchemaVerdicts {
     let touched: Option<Vec<String>> = match &user.value {
         Value::Map(map) => Some(map.keys().cloned().collect()),
         _ => None,
@@ -203,7 +210,11 @@ pub fn schema_findings_both_ways(user: Node) -> (Vec<Diagnostic>, Vec<Diagnostic
     let mut whole = schema_findings(&merged, touched.as_deref(), Compile::Whole);
     diag::sort(&mut pruned);
     diag::sort(&mut whole);
-    (pruned, whole)
+    SchemaVerdicts {
+        pruned,
+        whole,
+        generated_valid: Generated::is_valid(&merged.to_json()),
+    }
 }
 
 /// [`validate_user`], with the findings loading made (`diagnostics`), in `mode`.
@@ -261,11 +272,17 @@ pub fn validate_tree(merged: Node) -> Validated {
 /// [`validate_tree`], with the schema applied only to the top-level sections in `touched` (all
 /// when `None`; the root's own checks always run), in `mode`.
 fn check_tree(merged: Node, touched: Option<&[String]>, mode: Mode) -> Validated {
-    let mut diagnostics = schema_findings(&merged, touched, mode.compile);
+    // Typing needs the whole tree as JSON anyway, and on it the generated schema answers at
+    // once whether there is anything to explain.
+    let json = mode.typed.then(|| merged.to_json());
+    let mut diagnostics = match &json {
+        Some(json) if Generated::is_valid(json) => Vec::new(),
+        _ => schema_findings(&merged, touched, mode.compile),
+    };
     let mut values = None;
     if diagnostics.is_empty() {
-        if mode.typed {
-            match serde_json::from_value::<Values>(merged.to_json()) {
+        if let Some(json) = json {
+            match serde_json::from_value::<Values>(json) {
                 Ok(v) => values = Some(v),
                 Err(e) => diagnostics.push(Diagnostic::error(
                     merged.location.clone(),
@@ -298,6 +315,18 @@ mod compact {
     use super::tree::Schema;
     include!(concat!(env!("OUT_DIR"), "/schema.rs"));
 }
+
+/// The whole committed schema as code: jsonschema's `validator` macro turns
+/// `schema/values.schema.json` into checks at build time (and rebuilds when the file changes), so
+/// asking whether values are valid compiles nothing at run time. Only "valid or not" is asked of
+/// it; findings are always explained by the runtime validators below, so messages do not depend
+/// on it. A test holds its verdicts to theirs.
+#[jsonschema::validator(
+    path = "schema/values.schema.json",
+    draft = Draft7,
+    methods = { is_valid = true, validate = false, iter_errors = false }
+)]
+struct Generated;
 
 /// A compiled part of the compact schema and the document it was compiled from (read by the
 /// explanations for near-miss key names; the compact form keeps every `properties`).
