@@ -301,6 +301,14 @@ where
 
 /// The process entry point: real arguments and streams.
 pub fn main() -> i32 {
+    // Template compiling does not depend on the arguments, so for the commands that render it
+    // starts before they are even parsed.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|command| command == "render" || command == "chart")
+    {
+        crate::render::prepare();
+    }
     let stdout = io::stdout();
     let stderr = io::stderr();
     let mut out = stdout.lock();
@@ -375,7 +383,6 @@ fn load_valid_with(
 }
 
 fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
-    validate::prepare();
     let sources = args.layers.sources();
     let limits = args.layers.limits();
     let mut all: Vec<Diagnostic> = Vec::new();
@@ -534,7 +541,6 @@ fn run_merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunR
 }
 
 fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
-    crate::validate::prepare();
     crate::render::prepare();
     let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
         return Ok(Exit::Invalid);
@@ -668,7 +674,6 @@ fn run_chart(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> RunResult {
-    crate::validate::prepare();
     crate::render::prepare();
     let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
         return Ok(Exit::Invalid);

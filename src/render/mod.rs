@@ -38,7 +38,6 @@ use crate::diag::{Diagnostic, Location};
 use minijinja::{context, AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 mod embedded {
@@ -192,7 +191,7 @@ fn is_rendered(name: &str, include_crds: bool) -> bool {
 pub fn prepare() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        if workers(usize::MAX) > 1 {
+        if crate::cores() > 1 {
             // A failed spawn leaves the compiling to the render; so does a failed compile,
             // which the render then meets and reports.
             let _ = std::thread::Builder::new()
@@ -207,12 +206,6 @@ pub fn prepare() {
                 });
         }
     });
-}
-
-/// How many threads to render `jobs` pieces of work on: the cores the process may use, at most
-/// one per job.
-fn workers(jobs: usize) -> usize {
-    crate::cores().min(jobs)
 }
 
 /// The template environment, built on first use and shared by every later render in the process.
@@ -331,13 +324,14 @@ fn render_value(
         .map(|(name, _)| *name)
         .filter(|name| is_rendered(name, include_crds))
         .collect();
-    let texts = render_each(env, &names, &ctx);
     let mut crds = Vec::new();
     let mut generic = Vec::new();
     let mut hooks = Vec::new();
-    for (name, text) in names.into_iter().zip(texts) {
-        // The first failure in template order is the one reported, whichever thread met it.
-        let text = text?;
+    // One thread renders, in template order: rendering all of them costs less than starting a
+    // thread for a share of them does, even with a hundred proxies (one template renders them
+    // all). Compiling, which costs more, overlaps on the thread `prepare` started.
+    for name in names {
+        let text = render_one(env, name, &ctx).map_err(|e| template_error(name, &e))?;
         for doc in order::split_documents(&text) {
             let (kind, hook) = head(name, &doc)?;
             let document = Document {
@@ -358,48 +352,6 @@ fn render_value(
     crds.extend(generic.into_iter().map(|(_, d)| d));
     crds.extend(hooks.into_iter().map(|(_, d)| d));
     Ok(crds)
-}
-
-/// The output of each of `names`, in their order, rendered on as many threads as pay: workers
-/// take the next template from a shared counter.
-fn render_each(
-    env: &Environment<'static>,
-    names: &[&str],
-    ctx: &Value,
-) -> Vec<Result<String, RenderError>> {
-    let one = |name: &str| render_one(env, name, ctx).map_err(|e| template_error(name, &e));
-    let threads = workers(names.len());
-    if threads <= 1 {
-        return names.iter().map(|name| one(name)).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(name) = names.get(index) else {
-                break done;
-            };
-            done.push((index, one(name)));
-        }
-    };
-    let mut slots: Vec<Option<Result<String, RenderError>>> = names.iter().map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        // This thread takes its share too.
-        let mut all = work();
-        for helper in helpers {
-            match helper.join() {
-                Ok(done) => all.extend(done),
-                // A panic in a helper is a defect; pass it on as a single thread would.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        for (index, result) in all {
-            slots[index] = Some(result);
-        }
-    });
-    slots.into_iter().flatten().collect()
 }
 
 /// The output of the template `name`; nothing, without compiling it, when its guard is false.

@@ -366,6 +366,31 @@ enum Style {
 /// yaml.v2's choice of style for a string in block context (`block_ok`) or in a position where
 /// a literal block is impossible.
 fn choose_style(s: &str, block_ok: bool) -> Style {
+    if is_simple(s) {
+        return if resolves_to_non_string(s) {
+            Style::Double
+        } else {
+            Style::Plain
+        };
+    }
+    analyzed_style(s, block_ok)
+}
+
+/// Most strings are names, paths, images and versions: ASCII letters, digits and `-_./`,
+/// starting with a letter, a digit or `/`. The analysis allows every one of them plain, so only
+/// what a reader would take them for decides ([`analyzed_style`] agrees; a test holds it to that).
+fn is_simple(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes
+        .first()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'/')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+}
+
+/// [`choose_style`] by the emitter's full analysis.
+fn analyzed_style(s: &str, block_ok: bool) -> Style {
     // yaml.v2 writes NEL, LS and PS raw inside single quotes and literal blocks, where a YAML 1.1
     // reader takes them for line breaks: the text comes back folded, or as a key, not at all.
     // Double quotes escape them, so the string survives.
@@ -909,5 +934,65 @@ mod tests {
         assert_eq!(go_g(0.5), "0.5");
         assert_eq!(go_g(1e-5), "1e-05");
         assert_eq!(go_g(-1e100), "-1e+100");
+    }
+
+    #[test]
+    fn simple_strings_get_the_style_the_full_analysis_gives() {
+        let samples = [
+            "gloo",
+            "quay.io/solo-io/gloo",
+            "1.5.0",
+            "/etc/istio/proxy",
+            "8080",
+            "0x1F",
+            "0o17",
+            "1_000",
+            "1e3",
+            "1.5",
+            "2001-12-14",
+            "12-14",
+            "1.2.3",
+            "y",
+            "n",
+            "on",
+            "No",
+            "true",
+            "null",
+            "NULL",
+            "a-b_c.d/e",
+            "0",
+            "00",
+            "0.",
+            "190:20",
+            "007",
+            "9_9",
+            "0b101",
+        ];
+        for s in samples {
+            assert!(is_simple(s) || s.contains(':'), "{s}");
+            for block_ok in [true, false] {
+                assert_eq!(
+                    choose_style(s, block_ok),
+                    analyzed_style(s, block_ok),
+                    "{s}"
+                );
+            }
+        }
+        for s in ["", "-1", ".5", "-", "a b", "a:b", "#x", "é"] {
+            assert!(!is_simple(s), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_simple_strings_agree_with_the_full_analysis(
+            s in "[A-Za-z0-9/][A-Za-z0-9_./-]{0,12}|[0-9][0-9_.eExXoObB+-]{0,8}|[yYnNoOtTfF][a-zA-Z]{0,4}"
+        ) {
+            if is_simple(&s) {
+                for block_ok in [true, false] {
+                    proptest::prop_assert_eq!(choose_style(&s, block_ok), analyzed_style(&s, block_ok), "{}", s);
+                }
+            }
+        }
     }
 }

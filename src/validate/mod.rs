@@ -38,25 +38,6 @@ impl Validated {
     }
 }
 
-/// Starts building what every validation needs first (the chart defaults as a tree, and the
-/// root schema, whose compiling also builds the JSON Schema meta-schema's validator) on another
-/// thread, so that it overlaps reading and parsing the values. Validation waits for whatever is
-/// not ready yet; without a thread to spare it builds them itself.
-pub fn prepare() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        if crate::cores() > 1 {
-            // A failed spawn leaves the work to validation.
-            let _ = std::thread::Builder::new()
-                .name("validation".into())
-                .spawn(|| {
-                    let _ = root_part();
-                    let _ = defaults_ref();
-                });
-        }
-    });
-}
-
 /// Loads the `-f`/`--set*` layers (plus an optional overlay file after the `-f` files), merges
 /// them over the chart defaults and validates the result.
 pub fn load_and_validate(
