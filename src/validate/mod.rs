@@ -182,10 +182,7 @@ pub struct SchemaVerdicts {
 
 #[doc(hidden)]
 pub fn schema_verdicts(user: Node) -> SchemaVerdicts {
-    let touched: Option<Vec<String>> = match &user.value {
-        Value::Map(map) => Some(map.keys().cloned().collect()),
-        _ => None,
-    };
+    let touched = written_sections(&user);
     let (merged, _) = load::merge::coalesce(defaults_ref(), user);
     let mut pruned = schema_findings(&merged, touched.as_deref(), Compile::Pruned);
     let mut whole = schema_findings(&merged, touched.as_deref(), Compile::Whole);
@@ -198,14 +195,20 @@ pub fn schema_verdicts(user: Node) -> SchemaVerdicts {
     }
 }
 
+/// The top-level sections the user's values write (`None` when they are not a map): the only
+/// ones the schema needs to check, since the others come out of the merge as the chart defaults.
+fn written_sections(user: &Node) -> Option<Vec<String>> {
+    match &user.value {
+        Value::Map(map) => Some(map.keys().cloned().collect()),
+        _ => None,
+    }
+}
+
 /// [`validate_user`], with the findings loading made (`diagnostics`), in `mode`.
 fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, mode: Mode) -> Validated {
     // Top-level sections the user did not write come out of the merge as the chart defaults,
     // which are valid (`tests/model.rs`); only the written ones need the schema.
-    let touched: Option<Vec<String>> = match &user.value {
-        Value::Map(map) => Some(map.keys().cloned().collect()),
-        _ => None,
-    };
+    let touched = written_sections(&user);
     // Nulls are judged before the merge removes them (with their positions).
     let deleted_defaults = if diag::has_errors(&diagnostics) {
         Vec::new()
@@ -523,10 +526,7 @@ mod tests {
     fn merged(user: serde_json::Value) -> (Node, Option<Vec<String>>) {
         let at = Location::new(Arc::from("values.yaml"), 1, 1);
         let user = from_json(&user, &at);
-        let touched = match &user.value {
-            Value::Map(map) => Some(map.keys().cloned().collect()),
-            _ => None,
-        };
+        let touched = written_sections(&user);
         (load::merge::coalesce(defaults_ref(), user).0, touched)
     }
 
