@@ -196,7 +196,8 @@ pub fn schema_verdicts(user: Node) -> SchemaVerdicts {
 }
 
 /// The top-level sections the user's values write (`None` when they are not a map): the only
-/// ones the schema needs to check, since the others come out of the merge as the chart defaults.
+/// ones the schema needs to check, since the others come out of the merge as the chart defaults,
+/// which are valid (`tests/model.rs`).
 fn written_sections(user: &Node) -> Option<Vec<String>> {
     match &user.value {
         Value::Map(map) => Some(map.keys().cloned().collect()),
@@ -206,8 +207,6 @@ fn written_sections(user: &Node) -> Option<Vec<String>> {
 
 /// [`validate_user`], with the findings loading made (`diagnostics`), in `mode`.
 fn check_user(user: Node, mut diagnostics: Vec<Diagnostic>, mode: Mode) -> Validated {
-    // Top-level sections the user did not write come out of the merge as the chart defaults,
-    // which are valid (`tests/model.rs`); only the written ones need the schema.
     let touched = written_sections(&user);
     // Nulls are judged before the merge removes them (with their positions).
     let deleted_defaults = if diag::has_errors(&diagnostics) {
