@@ -228,3 +228,41 @@ fn crds_rendered_as_templates_are_not_printed_twice_with_include_crds() {
     assert_eq!(total, names.len(), "a CRD printed twice: {names:?}");
     assert_eq!(total, 9, "the nine Gloo 1.5.0 CRDs");
 }
+
+/// The binary cuts small blocks from a 2 MiB region and hands over to malloc once it is used
+/// up; 60 gateway proxies allocate many times that, so this render crosses the handover. The
+/// output must be what malloc alone (`GLOO_CHART_SYSTEM_ALLOCATOR=1`) gives.
+#[test]
+fn rendering_past_the_allocator_region_matches_malloc_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("many-proxies.yaml");
+    let mut values = String::from("gatewayProxies:\n");
+    for i in 0..60 {
+        values.push_str(&format!(
+            "  proxy-{i}:\n    kind:\n      deployment:\n        replicas: 1\n    podTemplate:\n      \
+             image:\n        repository: gloo-envoy-wrapper\n        tag: 1.5.0\n      httpPort: 8080\n      \
+             httpsPort: 8443\n    service:\n      type: ClusterIP\n      httpPort: 80\n      httpsPort: 443\n    \
+             loopBackAddress: 127.0.0.1\n    globalDownstreamMaxConnections: 250000\n"
+        ));
+    }
+    std::fs::write(&file, values).expect("write values");
+    let path = file.to_str().expect("utf-8 path");
+    let region = run(&["render", "--istio", "-f", path]);
+    let malloc = Command::new(bin())
+        .args(["render", "--istio", "-f", path])
+        .env("GLOO_CHART_SYSTEM_ALLOCATOR", "1")
+        .output()
+        .expect("run gloo-chart");
+    assert_eq!(code(&region), 0, "{}", text(&region.stderr));
+    assert_eq!(code(&malloc), 0, "{}", text(&malloc.stderr));
+    let stream = text(&region.stdout);
+    assert_eq!(
+        stream.matches("name: proxy-59\n").count(),
+        3,
+        "deployment, service, config map"
+    );
+    assert!(
+        stream == text(&malloc.stdout),
+        "the two allocators rendered different manifests"
+    );
+}
