@@ -5,8 +5,9 @@
 //! blocks cost about a quarter of the process's instructions (the compiling thread also starts
 //! a malloc arena of its own) and some 170 first touches of fresh 4 KiB pages. Here a block
 //! costs a few instructions: each thread cuts its blocks from its own 64 KiB chunk of the region,
-//! so threads never wait for each other, and on Linux the region asks for a transparent huge
-//! page, so it is faulted in at once instead of page by page.
+//! so threads never wait for each other, and the region asks for a transparent huge page, so it
+//! is faulted in at once instead of page by page. The region is set up on Linux only; elsewhere
+//! the system allocator serves everything.
 //!
 //! A freed block is reused when it is the last one its thread cut (temporaries and growing
 //! buffers mostly are); any other free leaves a hole. The holes are bounded by the region: once
@@ -59,7 +60,7 @@ pub fn start() {
     });
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn map_region() -> Option<usize> {
     // Twice the size, so that a region aligned to its size fits inside; the ends go back.
     // SAFETY: an anonymous private mapping where the kernel chooses touches no existing memory;
@@ -95,22 +96,20 @@ fn map_region() -> Option<usize> {
     Some(base)
 }
 
-#[cfg(not(unix))]
+/// Elsewhere there are no transparent huge pages to ask for, and the region is not set up.
+#[cfg(not(target_os = "linux"))]
 fn map_region() -> Option<usize> {
     None
 }
 
 /// Where the kernel has transparent huge pages (mode `always` or `madvise`), the region's first
-/// touch faults in one 2 MiB page. Elsewhere this fails and the region fills page by page,
-/// which still saves malloc's instructions.
+/// touch faults in one 2 MiB page. Where it has not, this does nothing and the region fills
+/// page by page, which still saves malloc's instructions.
 #[cfg(target_os = "linux")]
 fn ask_for_huge_page(base: usize) {
     // SAFETY: advice on a range this process mapped; it changes no contents.
     unsafe { libc::madvise(base as *mut libc::c_void, REGION, libc::MADV_HUGEPAGE) };
 }
-
-#[cfg(all(unix, not(target_os = "linux")))]
-fn ask_for_huge_page(_base: usize) {}
 
 /// The address of a new block of `layout` cut from this thread's chunk, taking a new chunk
 /// when the block does not fit. `None` for large blocks, or when the region is not set up or is
@@ -227,7 +226,8 @@ unsafe impl GlobalAlloc for Arena {
     }
 }
 
-#[cfg(test)]
+// The region, and so what these tests look at, exists on Linux only.
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 
@@ -361,9 +361,7 @@ mod tests {
     #[test]
     fn blocks_keep_their_contents_and_the_region_hands_over_to_malloc_when_used_up() {
         start();
-        if cfg!(unix) {
-            assert_ne!(BASE.load(Ordering::Relaxed), 0, "the region was not set up");
-        }
+        assert_ne!(BASE.load(Ordering::Relaxed), 0, "the region was not set up");
         std::thread::spawn(|| {
             let first = Block::new(layout(24, 8), 1);
             let second = Block::new(layout(100, 8), 2);
@@ -403,16 +401,14 @@ mod tests {
             .map(|seed| std::thread::spawn(move || churn(seed)))
             .collect();
         let counts: Vec<(usize, usize)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-        if cfg!(unix) {
-            assert!(
-                NEXT_CHUNK.load(Ordering::Relaxed) >= REGION,
-                "the region was not used up"
-            );
-            assert!(
-                counts.iter().all(|&(cut, _)| cut > 0),
-                "a thread cut nothing: {counts:?}"
-            );
-        }
+        assert!(
+            NEXT_CHUNK.load(Ordering::Relaxed) >= REGION,
+            "the region was not used up"
+        );
+        assert!(
+            counts.iter().all(|&(cut, _)| cut > 0),
+            "a thread cut nothing: {counts:?}"
+        );
         assert!(counts.iter().all(|&(_, system)| system > 0), "{counts:?}");
         // Once it is used up, a thread without a chunk gets its small blocks from malloc.
         let late = std::thread::spawn(|| {
