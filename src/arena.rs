@@ -36,11 +36,31 @@ static BASE: AtomicUsize = AtomicUsize::new(0);
 /// Offset of the next chunk no thread has taken.
 static NEXT_CHUNK: AtomicUsize = AtomicUsize::new(0);
 
+/// A thread's chunk of the region, `[start, start + CHUNK)`, free from `cursor` on.
+#[derive(Clone, Copy)]
+struct Chunk {
+    /// 0 while the thread has no chunk.
+    start: usize,
+    cursor: usize,
+}
+
+impl Chunk {
+    fn end(self) -> usize {
+        self.start + CHUNK
+    }
+}
+
 thread_local! {
-    /// This thread's chunk is `[CHUNK_START, END)`, free from `CURSOR` on (all 0: none yet).
-    static CHUNK_START: Cell<usize> = const { Cell::new(0) };
-    static CURSOR: Cell<usize> = const { Cell::new(0) };
-    static END: Cell<usize> = const { Cell::new(0) };
+    static MINE: Cell<Chunk> = const { Cell::new(Chunk { start: 0, cursor: 0 }) };
+}
+
+/// This thread's chunk; `None` only while the thread is being torn down.
+fn mine() -> Option<Chunk> {
+    MINE.try_with(Cell::get).ok()
+}
+
+fn move_cursor(cursor: usize) {
+    MINE.with(|c| c.set(Chunk { cursor, ..c.get() }));
 }
 
 /// The allocator `main` installs.
@@ -120,10 +140,10 @@ fn cut(layout: Layout) -> Option<usize> {
     if size > LARGEST || align > MAX_ALIGN {
         return None;
     }
-    let cursor = CURSOR.try_with(Cell::get).ok()?;
-    let at = (cursor + align - 1) & !(align - 1);
-    if cursor != 0 && at + size <= END.with(Cell::get) {
-        CURSOR.with(|c| c.set(at + size));
+    let chunk = mine()?;
+    let at = (chunk.cursor + align - 1) & !(align - 1);
+    if chunk.start != 0 && at + size <= chunk.end() {
+        move_cursor(at + size);
         return Some(at);
     }
     let base = BASE.load(Ordering::Acquire);
@@ -137,9 +157,12 @@ fn cut(layout: Layout) -> Option<usize> {
     // What is left of the old chunk is abandoned. The new one is aligned to its size, more than
     // any block cut here asks for.
     let start = base + offset;
-    CHUNK_START.with(|c| c.set(start));
-    END.with(|c| c.set(start + CHUNK));
-    CURSOR.with(|c| c.set(start + size));
+    MINE.with(|c| {
+        c.set(Chunk {
+            start,
+            cursor: start + size,
+        })
+    });
     Some(start)
 }
 
@@ -151,9 +174,7 @@ fn in_region(ptr: usize) -> bool {
 /// Whether the block at `ptr`, `size` bytes long, is the last one cut from this thread's
 /// current chunk.
 fn is_last(ptr: usize, size: usize) -> bool {
-    CURSOR
-        .try_with(Cell::get)
-        .is_ok_and(|cursor| ptr + size == cursor && ptr >= CHUNK_START.with(Cell::get))
+    mine().is_some_and(|chunk| ptr + size == chunk.cursor && ptr >= chunk.start)
 }
 
 // SAFETY: blocks cut from the region never overlap: a thread cuts only from chunks it took alone
@@ -191,7 +212,7 @@ unsafe impl GlobalAlloc for Arena {
             return unsafe { System.dealloc(ptr, layout) };
         }
         if is_last(at, layout.size()) {
-            CURSOR.with(|c| c.set(at));
+            move_cursor(at);
         }
     }
 
@@ -202,11 +223,12 @@ unsafe impl GlobalAlloc for Arena {
             return unsafe { System.realloc(ptr, layout, new_size) };
         }
         let last = is_last(at, layout.size());
-        if new_size <= layout.size() || (last && at + new_size <= END.with(Cell::get)) {
+        let grows_in_place = last && mine().is_some_and(|chunk| at + new_size <= chunk.end());
+        if new_size <= layout.size() || grows_in_place {
             // Shrinking, or growing the last block into free space: the block stays put. A
             // block that shrinks and is not the last keeps its whole extent (a hole later).
             if last {
-                CURSOR.with(|c| c.set(at + new_size));
+                move_cursor(at + new_size);
             }
             return ptr;
         }
