@@ -185,9 +185,11 @@ fn is_rendered(name: &str, include_crds: bool) -> bool {
 }
 
 /// Starts compiling the templates on another thread, so that the work overlaps whatever the
-/// caller does before rendering (loading and validating the values take about as long). It
-/// works from the last template to the first while rendering starts at the first and compiles
-/// whatever is not compiled yet, so the two share the work without waiting for each other.
+/// caller does before rendering (loading and validating the values). The thread compiles the
+/// imported templates first and then the rendered ones in the order the render takes them, so
+/// the render, which starts later and also evaluates each template, mostly finds the next one
+/// compiled; when it gets ahead, it compiles that template itself. Guarded templates are left to
+/// the render, which compiles them only when their guard holds.
 pub fn prepare() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
@@ -198,10 +200,14 @@ pub fn prepare() {
                 .name("templates".into())
                 .spawn(|| {
                     let env = environment();
-                    for (name, source) in embedded::TEMPLATES.iter().rev() {
-                        if is_rendered(name, false) && guard(source).is_none() {
-                            let _ = env.get_template(name);
-                        }
+                    let imported = embedded::TEMPLATES
+                        .iter()
+                        .filter(|(name, _)| !name.contains('/') && name.starts_with('_'));
+                    let rendered = embedded::TEMPLATES.iter().filter(|(name, source)| {
+                        is_rendered(name, false) && guard(source).is_none()
+                    });
+                    for (name, _) in imported.chain(rendered) {
+                        let _ = env.get_template(name);
                     }
                 });
         }
