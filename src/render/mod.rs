@@ -193,24 +193,27 @@ fn is_rendered(name: &str, include_crds: bool) -> bool {
 pub fn prepare() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        if crate::cores() > 1 {
-            // A failed spawn leaves the compiling to the render; so does a failed compile,
-            // which the render then meets and reports.
-            let _ = std::thread::Builder::new()
-                .name("templates".into())
-                .spawn(|| {
-                    let env = environment();
-                    let imported = embedded::TEMPLATES
-                        .iter()
-                        .filter(|(name, _)| !name.contains('/') && name.starts_with('_'));
-                    let rendered = embedded::TEMPLATES.iter().filter(|(name, source)| {
-                        is_rendered(name, false) && guard(source).is_none()
-                    });
-                    for (name, _) in imported.chain(rendered) {
-                        let _ = env.get_template(name);
-                    }
-                });
-        }
+        // A failed spawn leaves the compiling to the render; so does a failed compile, which
+        // the render then meets and reports.
+        let _ = std::thread::Builder::new()
+            .name("templates".into())
+            .spawn(|| {
+                // Asked here rather than before spawning: on Linux it reads the cgroup files,
+                // which would hold up the caller. With one CPU the render compiles alone.
+                if crate::cores() < 2 {
+                    return;
+                }
+                let env = environment();
+                let imported = embedded::TEMPLATES
+                    .iter()
+                    .filter(|(name, _)| !name.contains('/') && name.starts_with('_'));
+                let rendered = embedded::TEMPLATES
+                    .iter()
+                    .filter(|(name, source)| is_rendered(name, false) && guard(source).is_none());
+                for (name, _) in imported.chain(rendered) {
+                    let _ = env.get_template(name);
+                }
+            });
     });
 }
 
