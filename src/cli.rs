@@ -34,7 +34,10 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Each subcommand's arguments are built only when that subcommand runs (or help, completions
+/// or the man page list them): building all of them cost a tenth of a whole `render`.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Write a complete, commented values.yaml with Istio SDS on, built for a mesh's Istio version.
     Values(ValuesArgs),
@@ -56,7 +59,8 @@ pub enum Command {
     Man,
 }
 
-/// The value layers, named and ordered as Helm's flags are.
+// The value layers, named and ordered as Helm's flags are. (A plain comment: a doc comment on a
+// flattened struct becomes its command's `about`, over the subcommand's own.)
 #[derive(Debug, Args, Default, Clone)]
 pub struct ValueFlags {
     /// Values file (repeatable, or comma-separated); `-` reads standard input.
@@ -143,8 +147,8 @@ pub enum ColorChoice {
     Never,
 }
 
-/// The namespace the manifests are rendered for (read from `HELM_NAMESPACE` when Helm runs the
-/// plugin, as Helm strips `-n` from plugin arguments).
+// The namespace the manifests are rendered for (read from `HELM_NAMESPACE` when Helm runs the
+// plugin, as Helm strips `-n` from plugin arguments). A plain comment, as on `ValueFlags`.
 #[derive(Debug, Args)]
 pub struct NamespaceFlag {
     /// Namespace the release is installed into.

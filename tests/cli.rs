@@ -136,6 +136,41 @@ fn values_output_is_complete_and_validates() {
     );
 }
 
+/// Each subcommand's help starts with what that subcommand does (its arguments are built only
+/// when it runs, and an argument group's own description must not take the place of this line).
+#[test]
+fn each_subcommand_help_starts_with_what_it_does() {
+    let expected = [
+        ("values", "Write a complete, commented values.yaml"),
+        ("validate", "Validate values files against the schema"),
+        ("render", "Print the manifests the values render to"),
+        ("chart", "Write a ready chart directory"),
+        ("schema", "Print the JSON schema of the values"),
+        ("merge", "Print the values as Helm passes them to templates"),
+        ("docs", "Print a Markdown reference of every value"),
+        ("completions", "Print a shell completion script"),
+        ("man", "Print the man page"),
+    ];
+    for (command, start) in expected {
+        let out = run(&[command, "--help"]);
+        assert_eq!(code(&out), 0, "{command} --help");
+        let help = text(&out.stdout);
+        assert!(
+            help.starts_with(start),
+            "{command} --help starts with {:?}",
+            help.lines().next()
+        );
+    }
+    let top = text(&run(&["--help"]).stdout);
+    for (command, start) in expected {
+        assert!(
+            top.lines()
+                .any(|l| l.trim_start().starts_with(command) && l.contains(start)),
+            "--help lists {command}"
+        );
+    }
+}
+
 #[test]
 fn values_refuses_an_unsupported_istio_version() {
     let out = run(&["values", "--istio-version", "1.21.0"]);
