@@ -35,7 +35,8 @@ pub struct Cli {
 }
 
 /// Each subcommand's arguments are built only when that subcommand runs (or help, completions
-/// or the man page list them): building all of them cost a tenth of a whole `render`.
+/// or the man page list them): building all of them took about 125,000 instructions at every
+/// start.
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
