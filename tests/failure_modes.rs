@@ -607,3 +607,67 @@ fn numbers_past_64_bits_render_as_yaml_readers_can_read_them() {
         out.stdout
     );
 }
+
+/// The gateway proxy Deployment's pod annotations, after checking that every document parses.
+fn proxy_pod_annotations(stream: &str) -> serde_yaml::Value {
+    let docs: Vec<serde_yaml::Value> = stream
+        .split("\n---\n")
+        .map(|d| {
+            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
+        })
+        .collect();
+    docs.into_iter()
+        .find(|d| {
+            d["kind"].as_str() == Some("Deployment")
+                && d["metadata"]["name"].as_str() == Some("gateway-proxy")
+        })
+        .map(|d| d["spec"]["template"]["metadata"]["annotations"].clone())
+        .expect("gateway-proxy deployment")
+}
+
+#[test]
+fn pod_labels_and_annotations_the_chart_writes_itself_are_refused() {
+    // Found by the render_valid fuzz target: a `gloo` entry in extraGatewayProxyLabels was
+    // written beside the chart's own `gloo` label, so the pod template's labels had a duplicate
+    // key (and the selector would not have matched the label a reader keeps).
+    let file = hostile_str("duplicate-pod-label.yaml");
+    let out = expect_exit(&["validate", &file], 1);
+    assert_located_error(&out, &file, "pod label `gloo`");
+    assert!(first_error(&out).starts_with(&format!("{file}:21:9:")));
+    let out = expect_exit(&["render", "-f", &file], 1);
+    assert!(out.stdout.is_empty(), "printed {}", out.stdout);
+
+    // The stats annotations are the chart's only while stats are on: globally, or for the
+    // proxy alone, which takes precedence.
+    let dir = workdir();
+    let annotation = "gatewayProxies:\n  gatewayProxy:\n    podTemplate:\n      extraAnnotations:\n        prometheus.io/scrape: \"false\"\n";
+    let cases = [
+        ("stats-on.yaml", "global:\n  glooStats:\n    enabled: true\n", 1),
+        ("stats-off.yaml", "global:\n  glooStats:\n    enabled: false\n", 0),
+        (
+            "proxy-stats-off.yaml",
+            "global:\n  glooStats:\n    enabled: true\ngatewayProxies:\n  gatewayProxy:\n    stats:\n      enabled: false\n",
+            0,
+        ),
+        (
+            "proxy-stats-on.yaml",
+            "global:\n  glooStats:\n    enabled: false\ngatewayProxies:\n  gatewayProxy:\n    stats:\n      enabled: true\n",
+            1,
+        ),
+    ];
+    for (name, stats, code) in cases {
+        let values = dir.path().join(name);
+        fs::write(&values, stats).expect("write values");
+        let extra = dir.path().join(format!("extra-{name}"));
+        fs::write(&extra, annotation).expect("write values");
+        let args = ["render", "-f", path_str(&values), "-f", path_str(&extra)];
+        let out = expect_exit(&args, code);
+        if code == 1 {
+            assert_located_error(&out, path_str(&extra), "annotation (its stats are on)");
+            assert!(first_error(&out).starts_with(&format!("{}:5:9:", path_str(&extra))));
+        } else {
+            let annotations = proxy_pod_annotations(&out.stdout);
+            assert_eq!(annotations["prometheus.io/scrape"].as_str(), Some("false"));
+        }
+    }
+}

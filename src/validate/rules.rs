@@ -196,3 +196,105 @@ pub(super) fn gateway_options(merged: &Node) -> Vec<Diagnostic> {
     }
     out
 }
+
+/// Pod labels the chart writes on every gateway proxy pod itself (the Deployment's selector
+/// matches on the first two).
+const POD_LABELS: &[&str] = &["gloo", "gateway-proxy-id", "gateway-proxy"];
+
+/// Pod annotations the chart writes on a gateway proxy pod itself when its stats are on.
+const STATS_ANNOTATIONS: &[&str] = &[
+    "prometheus.io/path",
+    "prometheus.io/port",
+    "prometheus.io/scrape",
+];
+
+/// `gatewayProxies.NAME.podTemplate.extraGatewayProxyLabels` and `.extraAnnotations` are written
+/// beside the labels and annotations the chart gives every proxy pod, as the upstream chart
+/// writes them; a key the chart writes too would appear twice in one map, which YAML does not
+/// allow (and a second `gloo` label would no longer match the Deployment's selector).
+pub(super) fn reserved_pod_keys(merged: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(proxies) = lookup(merged, &["gatewayProxies"]) else {
+        return out;
+    };
+    let Value::Map(proxies) = &proxies.value else {
+        return out;
+    };
+    let global_stats_on = stats_on(lookup(merged, &["global", "glooStats"]));
+    for (name, (_, proxy)) in proxies {
+        if matches!(
+            lookup(proxy, &["disabled"]),
+            Some(Node {
+                value: Value::Bool(true),
+                ..
+            })
+        ) {
+            continue;
+        }
+        // The template takes the proxy's own `stats` when it is set (not empty), else the
+        // global ones.
+        let own_stats = lookup(proxy, &["stats"]).filter(|s| is_truthy(s));
+        let stats = match own_stats {
+            Some(stats) => stats_on(Some(stats)),
+            None => global_stats_on,
+        };
+        let reserved: [(&str, &[&str], &str); 2] = [
+            ("extraGatewayProxyLabels", POD_LABELS, "label"),
+            (
+                "extraAnnotations",
+                if stats { STATS_ANNOTATIONS } else { &[] },
+                "annotation (its stats are on)",
+            ),
+        ];
+        for (field, keys, what) in reserved {
+            let Some(Node {
+                value: Value::Map(extra),
+                ..
+            }) = lookup(proxy, &["podTemplate", field])
+            else {
+                continue;
+            };
+            for key in keys {
+                let Some((at, _)) = extra.get(*key) else {
+                    continue;
+                };
+                out.push(
+                    Diagnostic::error(
+                        at.location.clone(),
+                        "reserved-key",
+                        format!(
+                            "the chart writes the pod {what} `{key}` on gateway proxy `{name}` itself; a second one makes a duplicate key"
+                        ),
+                    )
+                    .with_path(format!("gatewayProxies.{name}.podTemplate.{field}.{key}"))
+                    .with_hint(format!("remove `{key}` from {field}")),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Whether a stats block turns stats on (`enabled` true).
+fn stats_on(stats: Option<&Node>) -> bool {
+    matches!(
+        stats.and_then(|s| lookup(s, &["enabled"])),
+        Some(Node {
+            value: Value::Bool(true),
+            ..
+        })
+    )
+}
+
+/// Truth as the templates test it: not null, false, zero or empty.
+fn is_truthy(node: &Node) -> bool {
+    match &node.value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Str(s) => !s.is_empty(),
+        Value::Map(m) => !m.is_empty(),
+        Value::Seq(s) => !s.is_empty(),
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+    }
+}
