@@ -519,34 +519,39 @@ fn line_separators_in_annotations_render_as_valid_yaml() {
     // quotes, which YAML readers take for a line break, so the manifest did not parse.
     let file = hostile_str("line-separator-annotations.yaml");
     let out = expect_exit(&["render", "-f", &file], 0);
-    let docs: Vec<serde_yaml::Value> = out
-        .stdout
-        .split("\n---\n")
-        .map(|d| serde_yaml::from_str(d).unwrap_or_else(|e| panic!("{e}\n{d}")))
-        .collect();
-    let pod = docs
-        .iter()
-        .find(|d| {
-            d["kind"].as_str() == Some("Deployment")
-                && d["metadata"]["name"].as_str() == Some("gateway-proxy")
-        })
-        .map(|d| &d["spec"]["template"]["metadata"]["annotations"])
-        .expect("gateway-proxy deployment");
+    let pod = proxy_pod_annotations(&out.stdout);
     assert_eq!(pod["x\u{2028}y"].as_str(), Some("line\u{2028}separator"));
     assert_eq!(pod["next"].as_str(), Some("a\u{85}b\u{2029}c"));
 }
 
-/// The Settings resource of a rendered stream, after checking that every document parses.
-fn settings_of(stream: &str) -> serde_yaml::Value {
-    let docs: Vec<serde_yaml::Value> = stream
+/// Every document of a rendered stream, each checked to parse.
+fn documents(stream: &str) -> Vec<serde_yaml::Value> {
+    stream
         .split("\n---\n")
         .map(|d| {
             serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
         })
-        .collect();
-    docs.into_iter()
+        .collect()
+}
+
+/// The Settings resource of a rendered stream, after checking that every document parses.
+fn settings_of(stream: &str) -> serde_yaml::Value {
+    documents(stream)
+        .into_iter()
         .find(|d| d["kind"].as_str() == Some("Settings"))
         .expect("a Settings resource")
+}
+
+/// The gateway proxy Deployment's pod annotations, after checking that every document parses.
+fn proxy_pod_annotations(stream: &str) -> serde_yaml::Value {
+    documents(stream)
+        .into_iter()
+        .find(|d| {
+            d["kind"].as_str() == Some("Deployment")
+                && d["metadata"]["name"].as_str() == Some("gateway-proxy")
+        })
+        .map(|d| d["spec"]["template"]["metadata"]["annotations"].clone())
+        .expect("gateway-proxy deployment")
 }
 
 #[test]
@@ -606,23 +611,6 @@ fn numbers_past_64_bits_render_as_yaml_readers_can_read_them() {
         "{}",
         out.stdout
     );
-}
-
-/// The gateway proxy Deployment's pod annotations, after checking that every document parses.
-fn proxy_pod_annotations(stream: &str) -> serde_yaml::Value {
-    let docs: Vec<serde_yaml::Value> = stream
-        .split("\n---\n")
-        .map(|d| {
-            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
-        })
-        .collect();
-    docs.into_iter()
-        .find(|d| {
-            d["kind"].as_str() == Some("Deployment")
-                && d["metadata"]["name"].as_str() == Some("gateway-proxy")
-        })
-        .map(|d| d["spec"]["template"]["metadata"]["annotations"].clone())
-        .expect("gateway-proxy deployment")
 }
 
 #[test]
