@@ -1,6 +1,7 @@
 //! Semantic rules for the Istio integration that a JSON schema cannot express: relations between
 //! values (a mount names a volume the chart creates, some sidecar writes the certs the sds
-//! container reads, names and ports are unique in one pod, a route points at a declared upstream).
+//! container reads, names and ports are unique in one pod, the pod's extra labels and annotations
+//! leave the chart's own alone, a route points at a declared upstream).
 //!
 //! The rules read the merged values tree (chart defaults and every user layer), so each finding
 //! points at the node that decided the outcome, wherever it came from. Values of the wrong type are
@@ -37,6 +38,7 @@ pub fn check(values: &Node) -> Vec<Diagnostic> {
         );
     }
     check_ports(&ctx, &mut out);
+    check_reserved_pod_keys(&ctx, &mut out);
     check_mtls(values, &ctx, &mut out);
     crate::diag::sort(&mut out);
     out
@@ -197,6 +199,15 @@ impl<'a> Context<'a> {
             sidecars,
             proxies,
             gloo_stats: truthy(lookup(values, &["global", "glooStats", "enabled"])),
+        }
+    }
+
+    /// Whether `proxy`'s pod exposes stats: the chart takes the proxy's `stats` when set, else
+    /// `global.glooStats`.
+    fn stats_on(&self, proxy: &Proxy<'_>) -> bool {
+        match get(proxy.node, "stats").filter(|s| truthy(Some(s))) {
+            Some(s) => truthy(get(s, "enabled")),
+            None => self.gloo_stats,
         }
     }
 
@@ -541,16 +552,63 @@ fn proxy_ports<'a>(ctx: &Context<'a>, proxy: &Proxy<'a>) -> Vec<PortUse<'a>> {
         );
     }
     ports.push(fixed(19000, "gateway-proxy (envoy admin)", false));
-    // The chart takes the proxy's `stats` when set, else `global.glooStats`.
-    let stats = get(proxy.node, "stats").filter(|s| truthy(Some(s)));
-    let stats_on = match stats {
-        Some(s) => truthy(get(s, "enabled")),
-        None => ctx.gloo_stats,
-    };
-    if stats_on {
+    if ctx.stats_on(proxy) {
         ports.push(fixed(8081, "gateway-proxy (stats)", false));
     }
     ports
+}
+
+/// Pod labels the chart writes on every gateway proxy pod itself (the Deployment's selector
+/// matches on the first two).
+const POD_LABELS: &[&str] = &["gloo", "gateway-proxy-id", "gateway-proxy"];
+
+/// Pod annotations the chart writes on a gateway proxy pod itself when its stats are on.
+const STATS_ANNOTATIONS: &[&str] = &[
+    "prometheus.io/path",
+    "prometheus.io/port",
+    "prometheus.io/scrape",
+];
+
+/// `podTemplate.extraGatewayProxyLabels` and `podTemplate.extraAnnotations` are written beside
+/// the labels and annotations the chart gives every proxy pod, as the upstream chart writes them;
+/// a key the chart writes too would appear twice in one map, which YAML does not allow (and a
+/// second `gloo` label would no longer match the Deployment's selector).
+fn check_reserved_pod_keys(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for proxy in &ctx.proxies {
+        let template = get(proxy.node, "podTemplate");
+        let annotations: &[&str] = if ctx.stats_on(proxy) {
+            STATS_ANNOTATIONS
+        } else {
+            &[]
+        };
+        for (field, keys, what) in [
+            ("extraGatewayProxyLabels", POD_LABELS, "label"),
+            (
+                "extraAnnotations",
+                annotations,
+                "annotation (its stats are on)",
+            ),
+        ] {
+            let extra = template.and_then(|t| get(t, field));
+            for key in keys {
+                let Some(at) = key_location(extra, key) else {
+                    continue;
+                };
+                let name = proxy.name;
+                out.push(
+                    Diagnostic::error(
+                        at.clone(),
+                        "reserved-key",
+                        format!(
+                            "the chart writes the pod {what} `{key}` on gateway proxy `{name}` itself; a second one makes a duplicate key"
+                        ),
+                    )
+                    .with_path(format!("gatewayProxies.{name}.podTemplate.{field}.{key}"))
+                    .with_hint(format!("remove `{key}` from {field}")),
+                );
+            }
+        }
+    }
 }
 
 fn shared_ports<'a>(ctx: &Context<'a>) -> Vec<PortUse<'a>> {

@@ -278,7 +278,6 @@ fn check_tree(merged: Node, touched: Option<&[String]>, mode: Mode) -> Validated
         diagnostics.extend(rules::unsupported_helpers(&merged));
         diagnostics.extend(rules::gateway_options(&merged));
         diagnostics.extend(rules::incomplete_proxies(&merged));
-        diagnostics.extend(rules::reserved_pod_keys(&merged));
     }
     if diag::has_errors(&diagnostics) {
         values = None;
