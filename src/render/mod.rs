@@ -32,6 +32,7 @@
 mod filters;
 mod head;
 mod order;
+mod share;
 pub mod yaml;
 
 use crate::diag::{Diagnostic, Location};
@@ -189,7 +190,11 @@ fn is_rendered(name: &str, include_crds: bool) -> bool {
 /// imported templates first and then the rendered ones in the order the render takes them, so
 /// the render, which starts later and also evaluates each template, mostly finds the next one
 /// compiled; when it gets ahead, it compiles that template itself. Guarded templates are left to
-/// the render, which compiles them only when their guard holds.
+/// the render, which compiles them only when their guard holds. Once done compiling, the thread
+/// renders templates from the back of each render's list while the render works from the front
+/// (see `share`). It does not ask how many CPUs there are (on Linux that reads the cgroup
+/// files, which held it up by as long as compiling two templates): with one CPU the two threads
+/// take turns, and the work is the same.
 pub fn prepare() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
@@ -198,11 +203,6 @@ pub fn prepare() {
         let _ = std::thread::Builder::new()
             .name("templates".into())
             .spawn(|| {
-                // Asked here rather than before spawning: on Linux it reads the cgroup files,
-                // which would hold up the caller. With one CPU the render compiles alone.
-                if crate::cores() < 2 {
-                    return;
-                }
                 let env = environment();
                 let imported = embedded::TEMPLATES
                     .iter()
@@ -213,6 +213,8 @@ pub fn prepare() {
                 for (name, _) in imported.chain(rendered) {
                     let _ = env.get_template(name);
                 }
+                // Then it renders a share of every render's templates, from the back.
+                share::serve()
             });
     });
 }
@@ -336,18 +338,15 @@ fn render_value(
     let mut crds = Vec::new();
     let mut generic = Vec::new();
     let mut hooks = Vec::new();
-    // One thread renders, in template order: rendering all of them costs less than starting a
-    // thread for a share of them does, even with a hundred proxies (one template renders them
-    // all). Compiling, which costs more, overlaps on the thread `prepare` started.
-    for name in names {
-        let text = render_one(env, name, &ctx).map_err(|e| template_error(name, &e))?;
-        for doc in order::split_documents(&text) {
-            let (kind, hook) = head(name, &doc)?;
-            let document = Document {
-                template: name.to_string(),
-                text: doc,
-            };
-            if name.starts_with("crds/") {
+    // The render and the thread `prepare` started share the templates (see `share`); the
+    // results come back in template order, so the output does not depend on who rendered what.
+    let count = names.len();
+    let job = Arc::new(share::Job::new(count, move |index| {
+        render_template(env, names[index], &ctx)
+    }));
+    job.run(|rendered| {
+        for (kind, hook, document) in rendered? {
+            if document.template.starts_with("crds/") {
                 crds.push(document);
             } else if hook {
                 hooks.push((kind, document));
@@ -355,12 +354,33 @@ fn render_value(
                 generic.push((kind, document));
             }
         }
-    }
+        Ok(())
+    })?;
     order::sort_by_kind(&mut generic);
     order::sort_by_kind(&mut hooks);
     crds.extend(generic.into_iter().map(|(_, d)| d));
     crds.extend(hooks.into_iter().map(|(_, d)| d));
     Ok(crds)
+}
+
+/// The documents of the template `name`, each with its kind and whether it is a hook.
+fn render_template(
+    env: &Environment<'static>,
+    name: &str,
+    ctx: &Value,
+) -> Result<Vec<(String, bool, Document)>, RenderError> {
+    let text = render_one(env, name, ctx).map_err(|e| template_error(name, &e))?;
+    order::split_documents(&text)
+        .into_iter()
+        .map(|doc| {
+            let (kind, hook) = head(name, &doc)?;
+            let document = Document {
+                template: name.to_string(),
+                text: doc,
+            };
+            Ok((kind, hook, document))
+        })
+        .collect()
 }
 
 /// The output of the template `name`; nothing, without compiling it, when its guard is false.
