@@ -230,6 +230,14 @@ mod tests {
         Ok(seen)
     }
 
+    /// Lets a helper thread render every template of `job` it can claim, and waits for it.
+    fn help_on_another_thread(job: &TestJob) {
+        let job = job.clone();
+        std::thread::spawn(move || job.help())
+            .join()
+            .expect("the helper thread ends normally");
+    }
+
     fn ok(index: usize) -> Result<usize, usize> {
         Ok(index)
     }
@@ -280,11 +288,7 @@ mod tests {
         }
         // The helper renders the later, failing templates first; the render still reports 5.
         let (job, _) = counted_job(12, fails_from_five);
-        let helper = {
-            let job = job.clone();
-            std::thread::spawn(move || job.help())
-        };
-        helper.join().unwrap();
+        help_on_another_thread(&job);
         assert_eq!(collect(&job), Err(5));
         let (job, _) = counted_job(12, fails_from_five);
         assert_eq!(collect(&job), Err(5));
@@ -297,12 +301,8 @@ mod tests {
             Ok(index)
         }
         let (job, _) = counted_job(6, panics_at_three);
-        let helper = {
-            let job = job.clone();
-            std::thread::spawn(move || job.help())
-        };
         // The helper survives its panic and finishes its share.
-        helper.join().unwrap();
+        help_on_another_thread(&job);
         let payload = panic::catch_unwind(AssertUnwindSafe(|| collect(&job)))
             .expect_err("the panic must reach the render");
         let message = payload
