@@ -6,8 +6,9 @@
 //! meet wherever their speeds put them. The rendering thread then reads the results in template
 //! order, its own and the helper's alike, so the output and the first error reported are those
 //! of rendering alone. A render that finds the board taken (another render in the same process
-//! is using the helper), or a process whose helper never comes (one CPU), renders everything
-//! itself: only claimed templates are waited for, and a claimed template always gets a result.
+//! is using the helper), or runs in a process that never started the helper (a library caller
+//! that did not call `prepare`, the fuzz targets), renders everything itself: only templates the
+//! helper claimed are waited for, and a claimed template always gets a result.
 //!
 //! [`prepare`]: super::prepare
 
