@@ -35,12 +35,6 @@ struct State<T> {
     results: Vec<Option<Result<T, Box<dyn Any + Send>>>>,
 }
 
-/// Who renders a template.
-enum Claim {
-    Mine(usize),
-    Helper(usize),
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while the lock was held (in a test process, where panics unwind) leaves only
     // counters and finished results behind, which stay consistent.
@@ -66,16 +60,14 @@ impl<T: Send + 'static> Job<T> {
         state.front < state.back
     }
 
-    /// The next template of the rendering thread: the one at `next` if nobody has claimed it,
-    /// else the helper's.
-    fn claim_front(&self, next: usize) -> Claim {
+    /// Claims template `next` for the rendering thread; false when the helper has claimed it.
+    fn claim_front(&self, next: usize) -> bool {
         let mut state = lock(&self.state);
-        if next < state.back {
+        let mine = next < state.back;
+        if mine {
             state.front = next + 1;
-            Claim::Mine(next)
-        } else {
-            Claim::Helper(next)
         }
+        mine
     }
 
     /// The last template nobody has claimed, for the helper.
@@ -104,9 +96,10 @@ impl<T: Send + 'static> Job<T> {
     ) -> Result<(), E> {
         let offered = offer(self);
         let outcome = (0..self.count).try_for_each(|next| {
-            let result = match self.claim_front(next) {
-                Claim::Mine(index) => (self.render)(index),
-                Claim::Helper(index) => self.wait_for(index),
+            let result = if self.claim_front(next) {
+                (self.render)(next)
+            } else {
+                self.wait_for(next)
             };
             take(result)
         });
@@ -247,20 +240,19 @@ mod tests {
     fn results_come_in_order_and_each_template_renders_once_whoever_renders_it() {
         for helper_first in [false, true] {
             let (job, renders) = counted_job(40, ok);
-            let start = Arc::new(Barrier::new(2));
-            let helper = {
-                let (job, start) = (job.clone(), start.clone());
-                std::thread::spawn(move || {
-                    start.wait();
-                    job.help();
-                })
-            };
             if helper_first {
                 // The helper renders everything; the render only collects.
-                start.wait();
-                helper.join().unwrap();
+                help_on_another_thread(&job);
                 assert_eq!(collect(&job), Ok((0..40).collect()));
             } else {
+                let start = Arc::new(Barrier::new(2));
+                let helper = {
+                    let (job, start) = (job.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        job.help();
+                    })
+                };
                 start.wait();
                 assert_eq!(collect(&job), Ok((0..40).collect()));
                 helper.join().unwrap();
