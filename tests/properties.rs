@@ -295,8 +295,12 @@ fn proxy_pod_annotations(docs: &[serde_yaml::Value]) -> Option<&serde_yaml::Mapp
 fn config(cases: u32) -> Config {
     Config {
         cases,
-        // At least one case in five must validate, or the generator has drifted from the schema.
-        max_global_rejects: cases * 4,
+        // About 38 % of generated values validate (771 of 2,000 random tapes). A budget of four
+        // rejects per case alone let the four-case Helm sample abort about once in fifty runs;
+        // with a hundred more, a spurious abort is below 1e-18 for four cases and 1e-26 for
+        // sixty-four. Drift of the generator from the schema is caught by the fixed-tape test
+        // `the_generator_produces_values_that_validate`, not by this budget.
+        max_global_rejects: cases * 4 + 100,
         failure_persistence: None,
         ..Config::default()
     }
