@@ -6,7 +6,7 @@
 
 use crate::diag::{self, Diagnostic, Severity};
 use crate::load::{self, Limits, Sources};
-use crate::validate::{self, Validated};
+use crate::validate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -373,18 +373,39 @@ fn exit_for(diags: &[Diagnostic]) -> Exit {
     }
 }
 
-/// Loads and validates the layers (plus `extra`, applied over the user's before the defaults);
-/// prints the findings; returns typed values only when valid.
-fn load_valid_with(
+/// Loads and validates the layers, with the sidecar the Istio flags ask for applied over the
+/// user's values before the defaults (`always`: build one even without Istio flags), and prints
+/// the findings. The typed values when they are valid, else the exit code to end with.
+fn load_valid(
     layers: &ValueFlags,
-    extra: Option<crate::load::Node>,
+    istio: &IstioFlags,
+    always: bool,
     err: &mut dyn Write,
-) -> Result<(Validated, Exit), Failure> {
+) -> Result<Result<crate::model::Values, Exit>, Failure> {
+    let Some(overlay) = istio_overlay(istio, always, err)? else {
+        return Ok(Err(Exit::Invalid));
+    };
     let validated =
-        validate::load_and_validate_with(&layers.sources(), None, extra, &layers.limits())?;
+        validate::load_and_validate_with(&layers.sources(), None, overlay, &layers.limits())?;
     print_diagnostics(err, &validated.diagnostics)?;
-    let exit = exit_for(&validated.diagnostics);
-    Ok((validated, exit))
+    Ok(validated
+        .values
+        .ok_or_else(|| exit_for(&validated.diagnostics)))
+}
+
+/// The manifests of valid values, or the exit code after printing why they did not render.
+fn render_or_report(
+    values: &crate::model::Values,
+    opts: &crate::render::RenderOptions,
+    err: &mut dyn Write,
+) -> Result<Result<Vec<crate::render::Document>, Exit>, Failure> {
+    match crate::render::render(values, opts) {
+        Ok(docs) => Ok(Ok(docs)),
+        Err(e) => {
+            writeln!(err, "gloo-chart: error: {e}")?;
+            Ok(Err(Exit::Invalid))
+        }
+    }
 }
 
 fn run_validate(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
@@ -547,24 +568,18 @@ fn run_merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunR
 
 fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
     crate::render::prepare();
-    let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
-        return Ok(Exit::Invalid);
-    };
-    let (validated, exit) = load_valid_with(&args.layers, overlay, err)?;
-    let Some(values) = validated.values else {
-        return Ok(exit);
+    let values = match load_valid(&args.layers, &args.istio, false, err)? {
+        Ok(values) => values,
+        Err(exit) => return Ok(exit),
     };
     let opts = crate::render::RenderOptions {
         release_name: args.release_name.clone(),
         namespace: args.ns.namespace.clone(),
         include_crds: args.include_crds,
     };
-    let docs = match crate::render::render(&values, &opts) {
+    let docs = match render_or_report(&values, &opts, err)? {
         Ok(docs) => docs,
-        Err(e) => {
-            writeln!(err, "gloo-chart: error: {e}")?;
-            return Ok(Exit::Invalid);
-        }
+        Err(exit) => return Ok(exit),
     };
     match &args.output_dir {
         Some(dir) => {
@@ -576,12 +591,9 @@ fn run_render(args: &RenderArgs, out: &mut dyn Write, err: &mut dyn Write) -> Ru
 }
 
 fn run_values(args: &ValuesArgs, out: &mut dyn Write, err: &mut dyn Write) -> RunResult {
-    let Some(overlay) = istio_overlay(&args.istio, true, err)? else {
-        return Ok(Exit::Invalid);
-    };
-    let (validated, exit) = load_valid_with(&args.layers, overlay, err)?;
-    let Some(values) = validated.values else {
-        return Ok(exit);
+    let values = match load_valid(&args.layers, &args.istio, true, err)? {
+        Ok(values) => values,
+        Err(exit) => return Ok(exit),
     };
     let text = values_text(&values, &args.schema_ref)?;
     match &args.output {
@@ -680,24 +692,18 @@ fn run_chart(
     err: &mut dyn Write,
 ) -> RunResult {
     crate::render::prepare();
-    let Some(overlay) = istio_overlay(&args.istio, false, err)? else {
-        return Ok(Exit::Invalid);
-    };
-    let (validated, exit) = load_valid_with(&args.layers, overlay, err)?;
-    let Some(values) = validated.values else {
-        return Ok(exit);
+    let values = match load_valid(&args.layers, &args.istio, false, err)? {
+        Ok(values) => values,
+        Err(exit) => return Ok(exit),
     };
     let opts = crate::render::RenderOptions {
         release_name: "gloo".to_string(),
         namespace: args.ns.namespace.clone(),
         include_crds: true,
     };
-    let docs = match crate::render::render(&values, &opts) {
+    let docs = match render_or_report(&values, &opts, err)? {
         Ok(docs) => docs,
-        Err(e) => {
-            writeln!(err, "gloo-chart: error: {e}")?;
-            return Ok(Exit::Invalid);
-        }
+        Err(exit) => return Ok(exit),
     };
     let spec = crate::write::ChartSpec {
         out_dir: args.output.clone(),
