@@ -517,11 +517,21 @@ fn nulls_that_delete_needed_defaults_fail_cleanly() {
 fn line_separators_in_annotations_render_as_valid_yaml() {
     // Found by tests/properties.rs: U+2028 in an annotation key was written inside single
     // quotes, which YAML readers take for a line break, so the manifest did not parse.
+    // Annotation keys are now Kubernetes qualified names, so the key with one sits in
+    // `settings.extensions`, which takes any key.
     let file = hostile_str("line-separator-annotations.yaml");
     let out = expect_exit(&["render", "-f", &file], 0);
     let pod = proxy_pod_annotations(&out.stdout);
-    assert_eq!(pod["x\u{2028}y"].as_str(), Some("line\u{2028}separator"));
+    assert_eq!(
+        pod["example.com/text"].as_str(),
+        Some("line\u{2028}separator")
+    );
     assert_eq!(pod["next"].as_str(), Some("a\u{85}b\u{2029}c"));
+    let settings = settings_of(&out.stdout);
+    assert_eq!(
+        settings["spec"]["extensions"]["x\u{2028}y"].as_str(),
+        Some("line\u{2028}separator")
+    );
 }
 
 /// Every document of a rendered stream, each checked to parse.
@@ -592,6 +602,33 @@ fn keys_past_1024_characters_render_as_explicit_keys() {
     let out = expect_exit(&["render", "-f", &file], 0);
     let settings = settings_of(&out.stdout);
     assert!(longest_key(&settings["spec"]["extensions"]) > 1024);
+}
+
+#[test]
+fn label_keys_kubernetes_refuses_are_refused_before_rendering() {
+    // Found by the render_valid fuzz target: an `extraGlooLabels` key of over 1,024 characters
+    // (a multi-line flow key, folded) was written as an implicit `key: value` into the gloo
+    // pod's labels, which YAML does not allow past 1,024 characters. No such key is a label key
+    // Kubernetes takes: label and annotation keys are now checked as Kubernetes checks them,
+    // at the key, so render never sees one.
+    let file = hostile_str("label-key-past-1024-chars.yaml");
+    for args in [&["validate", &file][..], &["render", "-f", &file]] {
+        let command = args[0];
+        let out = expect_exit(args, 1);
+        if command == "render" {
+            assert!(out.stdout.is_empty(), "{}", out.describe());
+        }
+        let line = first_error(&out);
+        assert!(
+            line.starts_with(&format!(
+                "{file}:1:46: error: gloo.deployment.extraGlooLabels."
+            )),
+            "{command}: {line}"
+        );
+        assert!(line.contains("is not allowed here"), "{command}: {line}");
+        // The message shows the key shortened; the path keeps it whole.
+        assert!(line.contains("…` is not allowed"), "{command}: {line}");
+    }
 }
 
 #[test]

@@ -8,8 +8,77 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-/// String keys to string values, as Kubernetes labels, annotations and node selectors are.
+/// String keys to string values (a ConfigMap's entries).
 pub type StringMap = BTreeMap<String, String>;
+
+/// Pattern of a Kubernetes qualified name, the key of a label or an annotation: an optional
+/// DNS-1123 subdomain and `/`, then a name of at most 63 letters, digits, `-`, `_` and `.` that
+/// starts and ends with a letter or digit.
+pub const QUALIFIED_NAME: &str = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+
+/// Pattern of a qualified name's prefix longer than a DNS subdomain may be (253 characters).
+pub const LONG_PREFIX: &str = "^[^/]{254,}/";
+
+/// Pattern of a label value: empty, or at most 63 letters, digits, `-`, `_` and `.` that start
+/// and end with a letter or digit.
+pub const LABEL_VALUE: &str = "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+
+/// The schema of a label or annotation key. The API server refuses any other key (so does Helm,
+/// with the chart's schema, before installing); the renderer relies on keys being short plain
+/// scalars.
+fn qualified_name_schema() -> serde_json::Value {
+    serde_json::json!({
+        "pattern": QUALIFIED_NAME,
+        "not": { "pattern": LONG_PREFIX }
+    })
+}
+
+/// Kubernetes labels, or a selector of them (`nodeSelector`, a Service's or workload's
+/// selector): qualified names to label values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Labels(pub BTreeMap<String, String>);
+
+impl JsonSchema for Labels {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Labels".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "propertyNames": qualified_name_schema(),
+            "additionalProperties": { "type": "string", "pattern": LABEL_VALUE }
+        })
+    }
+}
+
+/// Kubernetes annotations: qualified names to any text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Annotations(pub BTreeMap<String, String>);
+
+impl JsonSchema for Annotations {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Annotations".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "propertyNames": qualified_name_schema(),
+            "additionalProperties": { "type": "string" }
+        })
+    }
+}
 
 /// One environment variable for a container, exactly as in a Kubernetes container spec
 /// (`name` plus either `value` or `valueFrom`).
@@ -66,7 +135,7 @@ pub struct Toggle {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceAccount {
     /// Annotations added to the ServiceAccount, e.g. for cloud IAM role bindings.
-    pub extra_annotations: Option<StringMap>,
+    pub extra_annotations: Option<Annotations>,
     /// Sets `automountServiceAccountToken: false` on the ServiceAccount.
     pub disable_automount: Option<bool>,
 }
@@ -143,7 +212,7 @@ pub struct SimpleService {
     #[serde(rename = "type")]
     pub kind: Option<ServiceType>,
     /// Annotations added to the Service, e.g. cloud load balancer settings.
-    pub extra_annotations: Option<StringMap>,
+    pub extra_annotations: Option<Annotations>,
     /// Requested load balancer IP (only for `LoadBalancer` Services on clouds that support it).
     #[serde(rename = "loadBalancerIP")]
     pub load_balancer_ip: Option<String>,

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 use super::common::{
-    ConfigMapValues, EnvVar, ExternalTrafficPolicy, Image, Resources, ServiceAccount,
-    SimpleService, Stats, StringMap, Toggle,
+    Annotations, ConfigMapValues, EnvVar, ExternalTrafficPolicy, Image, Labels, Resources,
+    ServiceAccount, SimpleService, Stats, Toggle,
 };
 use super::settings::only_false;
 
@@ -51,7 +51,7 @@ pub struct GlooDeployment {
     /// Turns off gloo's anonymous usage statistics reporting.
     pub disable_usage_statistics: Option<bool>,
     /// Labels added to the gloo pods.
-    pub extra_gloo_labels: Option<StringMap>,
+    pub extra_gloo_labels: Option<Labels>,
     /// Number of gloo pods.
     #[schemars(range(min = 0))]
     pub replicas: Option<u32>,
@@ -107,7 +107,7 @@ pub struct DiscoveryDeployment {
     #[schemars(range(min = 0))]
     pub fs_group: Option<u64>,
     /// Labels added to the discovery pods.
-    pub extra_discovery_labels: Option<StringMap>,
+    pub extra_discovery_labels: Option<Labels>,
     /// Number of discovery pods.
     #[schemars(range(min = 0))]
     pub replicas: Option<u32>,
@@ -182,7 +182,7 @@ pub struct GatewayDeployment {
     #[schemars(range(min = 0))]
     pub run_as_user: Option<u64>,
     /// Labels added to the gateway pods.
-    pub extra_gateway_labels: Option<StringMap>,
+    pub extra_gateway_labels: Option<Labels>,
     /// Number of gateway pods.
     #[schemars(range(min = 0))]
     pub replicas: Option<u32>,
@@ -246,7 +246,7 @@ pub struct AccessLogger {
     #[schemars(range(min = 0))]
     pub fs_group: Option<u64>,
     /// Labels added to the access logger pods.
-    pub extra_access_logger_labels: Option<StringMap>,
+    pub extra_access_logger_labels: Option<Labels>,
     /// Number of access logger pods.
     #[schemars(range(min = 0))]
     pub replicas: Option<u32>,
@@ -288,7 +288,7 @@ pub struct IngressDeployment {
     /// Leaves `runAsUser` unset so the platform picks the user (needed on OpenShift).
     pub floating_user_id: Option<bool>,
     /// Labels added to the ingress pods.
-    pub extra_ingress_labels: Option<StringMap>,
+    pub extra_ingress_labels: Option<Labels>,
     /// Number of ingress pods.
     #[schemars(range(min = 0))]
     pub replicas: Option<u32>,
@@ -334,14 +334,14 @@ pub struct IngressProxyDeployment {
     /// Extra container ports, written as Kubernetes `ContainerPort` objects.
     pub extra_ports: Option<Vec<serde_json::Value>>,
     /// Annotations added to the ingress proxy pods.
-    pub extra_annotations: Option<StringMap>,
+    pub extra_annotations: Option<Annotations>,
     /// Leaves `runAsUser` unset so the platform picks the user (needed on OpenShift).
     pub floating_user_id: Option<bool>,
     /// User ID the ingress proxy container runs as.
     #[schemars(range(min = 0))]
     pub run_as_user: Option<u64>,
     /// Labels added to the ingress proxy pods.
-    pub extra_ingress_proxy_labels: Option<StringMap>,
+    pub extra_ingress_proxy_labels: Option<Labels>,
     /// Number of ingress proxy pods.
     #[schemars(range(min = 0))]
     pub replicas: Option<u32>,

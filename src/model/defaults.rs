@@ -24,8 +24,8 @@ fn empty_service_account() -> Option<ServiceAccount> {
     Some(ServiceAccount::default())
 }
 
-fn no_annotations() -> Option<StringMap> {
-    Some(StringMap::new())
+fn no_annotations() -> Option<Annotations> {
+    Some(Annotations::default())
 }
 
 impl Default for Values {

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use super::common::StringMap;
+use super::common::Labels;
 
 /// Pattern of a DNS-1123 label: lower-case letters, digits and `-`, starting and ending with a
 /// letter or digit.
@@ -53,7 +53,7 @@ pub struct MtlsUpstream {
     #[schemars(range(min = 1, max = 65535))]
     pub service_port: u32,
     /// Pod labels that select the service's endpoints; defaults to the Service's own selector.
-    pub selector: Option<StringMap>,
+    pub selector: Option<Labels>,
 }
 
 /// An Istio `PeerAuthentication` (security.istio.io/v1beta1).
@@ -69,7 +69,7 @@ pub struct PeerAuthentication {
     pub namespace: String,
     /// Workload labels the policy is limited to (`matchLabels`); without it the policy covers
     /// the whole namespace.
-    pub selector: Option<StringMap>,
+    pub selector: Option<Labels>,
     /// mTLS mode of the selected workloads.
     pub mode: MtlsMode,
 }

@@ -26,8 +26,9 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 pub use common::{
-    ConfigMapValues, EnvVar, ExternalTrafficPolicy, Image, PullPolicy, Quantity, ResourceList,
-    Resources, ServiceAccount, ServiceType, SimpleService, Stats, StringMap, Toggle,
+    Annotations, ConfigMapValues, EnvVar, ExternalTrafficPolicy, Image, Labels, PullPolicy,
+    Quantity, ResourceList, Resources, ServiceAccount, ServiceType, SimpleService, Stats,
+    StringMap, Toggle, LABEL_VALUE, QUALIFIED_NAME,
 };
 pub use components::{
     AccessLogger, CertGenJob, Discovery, DiscoveryDeployment, FailurePolicy, FdsMode, Gateway,

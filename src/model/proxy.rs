@@ -12,7 +12,8 @@ use serde_with::skip_serializing_none;
 use k8s_openapi::api::core::v1::{ExecAction, HTTPGetAction, TCPSocketAction, Toleration};
 
 use super::common::{
-    ConfigMapValues, EnvVar, ExternalTrafficPolicy, Image, Resources, ServiceType, Stats, StringMap,
+    Annotations, ConfigMapValues, EnvVar, ExternalTrafficPolicy, Image, Labels, Resources,
+    ServiceType, Stats,
 };
 
 /// One gateway proxy: envoy pods, their Service and their default Gateways. The map key is the
@@ -112,11 +113,11 @@ pub struct PodTemplate {
     /// Extra container ports, written as Kubernetes `ContainerPort` objects.
     pub extra_ports: Option<Vec<serde_json::Value>>,
     /// Annotations added to the proxy pods (e.g. `sidecar.istio.io/inject: "false"`).
-    pub extra_annotations: Option<StringMap>,
+    pub extra_annotations: Option<Annotations>,
     /// Pins the proxy pods to one node by name.
     pub node_name: Option<String>,
     /// Node labels the proxy pods must be scheduled on.
-    pub node_selector: Option<StringMap>,
+    pub node_selector: Option<Labels>,
     /// Tolerations of the proxy pods, as in a Kubernetes pod spec.
     pub tolerations: Option<Vec<Toleration>>,
     /// Adds readiness and liveness probes that query envoy's admin endpoint.
@@ -144,7 +145,7 @@ pub struct PodTemplate {
     /// A readiness probe used instead of the built-in one when `probes` is on.
     pub custom_readiness_probe: Option<ReadinessProbe>,
     /// Labels added to the proxy pods.
-    pub extra_gateway_proxy_labels: Option<StringMap>,
+    pub extra_gateway_proxy_labels: Option<Labels>,
 }
 
 /// Connection draining on shutdown.
@@ -211,7 +212,7 @@ pub struct ProxyService {
     #[serde(rename = "clusterIP")]
     pub cluster_ip: Option<String>,
     /// Annotations added to the Service, e.g. cloud load balancer settings.
-    pub extra_annotations: Option<StringMap>,
+    pub extra_annotations: Option<Annotations>,
     /// Where external traffic goes: `Local` keeps client addresses, `Cluster` spreads load.
     pub external_traffic_policy: Option<ExternalTrafficPolicy>,
     /// Name of the Service; defaults to the kebab-case proxy name.

@@ -5,7 +5,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use super::common::{EnvVar, Image, Resources, SimpleService, StringMap};
+use super::common::{EnvVar, Image, Labels, Resources, SimpleService};
 
 /// Gloo's `Settings` custom resource: which namespaces Gloo watches and writes to, how it treats
 /// invalid configuration, and optional integrations.
@@ -102,9 +102,9 @@ pub struct Knative {
     /// Only handles Knative ingresses that carry the Gloo ingress class annotation.
     pub require_ingress_class: Option<bool>,
     /// Labels added to the internal knative proxy resources.
-    pub extra_knative_internal_labels: Option<StringMap>,
+    pub extra_knative_internal_labels: Option<Labels>,
     /// Labels added to the external knative proxy resources.
-    pub extra_knative_external_labels: Option<StringMap>,
+    pub extra_knative_external_labels: Option<Labels>,
 }
 
 /// The envoy proxy that serves Knative traffic.
@@ -126,7 +126,7 @@ pub struct KnativeProxy {
     /// clusters).
     pub loop_back_address: Option<String>,
     /// Labels added to the knative proxy pods.
-    pub extra_cluster_ingress_proxy_labels: Option<StringMap>,
+    pub extra_cluster_ingress_proxy_labels: Option<Labels>,
     /// Number of proxy pods.
     #[schemars(range(min = 0))]
     pub replicas: Option<u32>,

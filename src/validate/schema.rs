@@ -8,6 +8,7 @@
 use crate::diag::{closest, Diagnostic, Location};
 use crate::load::node::pointer_to_path;
 use crate::load::{Node, Value};
+use crate::model::{LABEL_VALUE, QUALIFIED_NAME};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value as Json;
 
@@ -231,18 +232,25 @@ fn explain(
             // The inner error's instance is the offending key itself.
             let key = error.instance().as_str().unwrap_or_default().to_string();
             let (location, key_path) = key_site(root, node, pointer, &key);
-            let expected = match error.kind() {
-                ValidationErrorKind::Pattern { pattern } => pattern_words(pattern).0,
-                _ => "a valid name".to_string(),
+            let (expected, hint) = match error.kind() {
+                ValidationErrorKind::Pattern { pattern } => pattern_words(pattern),
+                ValidationErrorKind::Not { .. } => (
+                    "a prefix of at most 253 characters before `/`".to_string(),
+                    None,
+                ),
+                _ => ("a valid name".to_string(), None),
             };
-            out.push(
-                Diagnostic::error(
-                    location,
-                    "schema-key-name",
-                    format!("key `{key}` is not allowed here: expected {expected}"),
-                )
-                .with_path(key_path),
-            );
+            let shown = format!("{}{}", head(&key), more(&key));
+            let mut d = Diagnostic::error(
+                location,
+                "schema-key-name",
+                format!("key `{shown}` is not allowed here: expected {expected}"),
+            )
+            .with_path(key_path);
+            if let Some(hint) = hint {
+                d = d.with_hint(hint);
+            }
+            out.push(d);
         }
         ValidationErrorKind::MinLength { limit } => out.push(
             Diagnostic::error(
@@ -407,6 +415,18 @@ fn type_word(t: &str) -> &str {
 }
 
 fn pattern_words(pattern: &str) -> (String, Option<String>) {
+    if pattern == QUALIFIED_NAME {
+        return (
+            "a label or annotation key: a name of at most 63 letters, digits, '-', '_' and '.' that starts and ends with a letter or digit, optionally after a DNS subdomain and '/'".to_string(),
+            Some("Kubernetes refuses any other key, e.g. write `app.kubernetes.io/part-of`".to_string()),
+        );
+    }
+    if pattern == LABEL_VALUE {
+        return (
+            "a label value: empty, or at most 63 letters, digits, '-', '_' and '.' that start and end with a letter or digit".to_string(),
+            Some("Kubernetes refuses any other label value; put free text in an annotation".to_string()),
+        );
+    }
     if pattern == "^/" {
         return ("a path starting with `/`".to_string(), None);
     }
@@ -467,6 +487,20 @@ fn render_json(v: &Json) -> String {
     }
 }
 
+/// The first 60 characters of `s`.
+fn head(s: &str) -> &str {
+    s.char_indices().nth(60).map_or(s, |(at, _)| &s[..at])
+}
+
+/// `…` when `s` is longer than its head.
+fn more(s: &str) -> &'static str {
+    if head(s).len() < s.len() {
+        "…"
+    } else {
+        ""
+    }
+}
+
 /// "string \"x\"", "integer 3", "a map", ... for messages.
 pub fn describe(node: &Node) -> String {
     match &node.value {
@@ -474,11 +508,7 @@ pub fn describe(node: &Node) -> String {
         Value::Bool(b) => format!("boolean {b}"),
         Value::Int(i) => format!("integer {i}"),
         Value::Float(f) => format!("number {f}"),
-        Value::Str(s) => {
-            let shown: String = s.chars().take(60).collect();
-            let more = if s.chars().count() > 60 { "…" } else { "" };
-            format!("string {:?}{more}", shown)
-        }
+        Value::Str(s) => format!("string {:?}{}", head(s), more(s)),
         Value::Seq(items) => format!("a list of {}", items.len()),
         Value::Map(_) => "a map".to_string(),
     }
