@@ -8,6 +8,7 @@
 //! printed by `gloo-chart docs`, kept between two markers in the repository's README, and
 //! written into the README of every generated chart.
 
+use crate::model::{LABEL_VALUE, QUALIFIED_NAME};
 use serde_json::{Map, Value};
 
 /// Starts the generated region of a document that holds the reference among other text.
@@ -59,7 +60,11 @@ pub fn values_reference() -> String {
          In paths, `NAME` stands for a key you choose and `[]` for any list item. \
          Under a `NAME`, the defaults shown are those of the entry the chart ships \
          (for example `gatewayProxies.gatewayProxy`); entries you add start empty. \
-         An empty default means the value is unset.\n",
+         An empty default means the value is unset. \
+         `labels` and `annotations` are maps of text whose keys Kubernetes restricts: an \
+         optional DNS subdomain of at most 253 characters and `/`, then a name of at most 63 \
+         letters, digits, `-`, `_` and `.` that starts and ends with a letter or digit \
+         (`app.kubernetes.io/part-of`); a label's value is empty or such a name.\n",
     );
     let mut section = String::new();
     for row in rows() {
@@ -226,7 +231,8 @@ fn has_children(schema: &Value) -> bool {
         .is_some_and(|p| !p.is_empty())
 }
 
-/// `string`, `integer or string`, `list of string`, `map of string`, `any`.
+/// `string`, `integer or string`, `list of string`, `map of string`, `labels` and `annotations`
+/// (maps whose keys, and for labels values, Kubernetes restricts), `any`.
 fn kind(schema: &Value) -> String {
     let types: Vec<&str> = match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -256,6 +262,15 @@ fn kind(schema: &Value) -> String {
     }
     if types == ["object"] && schema.get("properties").is_none() {
         if let Some(entry) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+            let pattern = |s: &Value| s.get("pattern").and_then(Value::as_str).map(str::to_owned);
+            let keys = schema.get("propertyNames").and_then(pattern);
+            if keys.as_deref() == Some(QUALIFIED_NAME) {
+                return if pattern(entry).as_deref() == Some(LABEL_VALUE) {
+                    "labels".to_string()
+                } else {
+                    "annotations".to_string()
+                };
+            }
             return format!("map of {}", kind(entry));
         }
     }
@@ -351,6 +366,14 @@ mod tests {
             kind(&json!({"type": ["object", "null"], "additionalProperties": {"type": "string"}})),
             "map of string"
         );
+        let labels = crate::model::schema_ref()["properties"]["gloo"]["properties"]["deployment"]
+            ["properties"]["extraGlooLabels"]
+            .clone();
+        assert_eq!(kind(&labels), "labels");
+        let annotations = crate::model::schema_ref()["properties"]["gloo"]["properties"]
+            ["serviceAccount"]["properties"]["extraAnnotations"]
+            .clone();
+        assert_eq!(kind(&annotations), "annotations");
         assert_eq!(kind(&json!({"description": "free"})), "any");
         assert_eq!(kind(&json!({"enum": [false]})), "boolean");
     }
