@@ -23,13 +23,14 @@ pub const LONG_PREFIX: &str = "^[^/]{254,}/";
 /// and end with a letter or digit.
 pub const LABEL_VALUE: &str = "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
 
-/// The schema of a label or annotation key. The API server refuses any other key (so does Helm,
-/// with the chart's schema, before installing); the renderer relies on keys being short plain
-/// scalars.
-fn qualified_name_schema() -> serde_json::Value {
-    serde_json::json!({
-        "pattern": QUALIFIED_NAME,
-        "not": { "pattern": LONG_PREFIX }
+/// The schema of a map from qualified names to strings that fit `value`: labels and
+/// annotations. The API server refuses any other key (so does Helm, with the chart's schema,
+/// before installing); the renderer relies on keys being short plain scalars.
+fn qualified_map(value: serde_json::Value) -> Schema {
+    json_schema!({
+        "type": "object",
+        "propertyNames": { "pattern": QUALIFIED_NAME, "not": { "pattern": LONG_PREFIX } },
+        "additionalProperties": value
     })
 }
 
@@ -49,11 +50,7 @@ impl JsonSchema for Labels {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "object",
-            "propertyNames": qualified_name_schema(),
-            "additionalProperties": { "type": "string", "pattern": LABEL_VALUE }
-        })
+        qualified_map(serde_json::json!({ "type": "string", "pattern": LABEL_VALUE }))
     }
 }
 
@@ -72,11 +69,7 @@ impl JsonSchema for Annotations {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "object",
-            "propertyNames": qualified_name_schema(),
-            "additionalProperties": { "type": "string" }
-        })
+        qualified_map(serde_json::json!({ "type": "string" }))
     }
 }
 
