@@ -9,7 +9,9 @@
 
 use crate::diag::{closest, Diagnostic, Location};
 use crate::load::{Node, Value};
-use std::collections::{HashMap, HashSet};
+// Ordered collections rather than hash tables: these are small, and without a per-process
+// random seed a check takes the same path through them for the same values in every run.
+use std::collections::{BTreeMap, BTreeSet};
 
 const CUSTOM_SIDECARS: &str = "global.istioSDS.customSidecars";
 
@@ -397,7 +399,7 @@ fn check_jwt_token(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_container_names(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for sidecar in &ctx.sidecars {
         let Some(name_node) = get(sidecar.node, "name") else {
             continue;
@@ -648,7 +650,7 @@ fn report_conflicts<'p, 'a: 'p>(
     pod: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut first: HashMap<(i64, &str), &PortUse<'_>> = HashMap::new();
+    let mut first: BTreeMap<(i64, &str), &PortUse<'_>> = BTreeMap::new();
     for port in ports {
         let Some(earlier) = first.get(&(port.port, port.protocol)).copied() else {
             first.insert((port.port, port.protocol), port);
@@ -746,7 +748,7 @@ fn check_duplicates<'a>(
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (i, entry) in entries {
         let Some(k) = key(entry) else {
             continue;
@@ -831,7 +833,7 @@ fn check_mtls(values: &Node, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter_map(|u| as_str(get(u, "name")))
         .collect();
-    let declared_set: HashSet<&str> = declared.iter().copied().collect();
+    let declared_set: BTreeSet<&str> = declared.iter().copied().collect();
     let mut first_name: Option<&str> = None;
     for (i, r) in routes.iter().enumerate() {
         let base = format!("istioMtls.routes[{i}]");

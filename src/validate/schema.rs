@@ -64,7 +64,7 @@ pub fn drop_shadowed_enums(out: &mut Vec<Diagnostic>) {
     if !out.iter().any(|d| d.rule == "schema-enum") {
         return;
     }
-    let typed: std::collections::HashSet<(String, Location)> = out
+    let typed: std::collections::BTreeSet<(String, Location)> = out
         .iter()
         .filter(|d| d.rule == "schema-type")
         .map(|d| (d.path.clone(), d.location.clone()))
