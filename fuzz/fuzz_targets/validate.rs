@@ -9,7 +9,7 @@
 use gloo_chart::diag::has_errors;
 use gloo_chart::load::{yaml, Limits};
 use gloo_chart::validate::{schema_verdicts, validate_user};
-use libfuzzer_sys::fuzz_target;
+use libfuzzer_sys::{fuzz_crossover, fuzz_target};
 use std::sync::Arc;
 
 fuzz_target!(|data: &[u8]| {
@@ -39,4 +39,9 @@ fuzz_target!(|data: &[u8]| {
             "{d}"
         );
     }
+});
+
+// Beside libFuzzer's byte crossover: two inputs merged as values layers (see the library).
+fuzz_crossover!(|a: &[u8], b: &[u8], out: &mut [u8], seed: u32| {
+    gloo_chart_fuzz::merge_crossover(a, b, out, seed)
 });
