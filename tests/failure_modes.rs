@@ -696,3 +696,68 @@ fn pod_labels_and_annotations_the_chart_writes_itself_are_refused() {
         }
     }
 }
+
+#[test]
+fn failover_without_its_port_is_refused_before_rendering() {
+    // Found by the render_valid fuzz target: a gateway proxy added under a new name with
+    // `failover: {enabled: true}` and no port validated, then rendering stopped at the failover
+    // container port (the upstream chart renders it empty, which Kubernetes refuses). Only
+    // `gatewayProxy` has failover defaults; the rule now asks for the port at `enabled`.
+    let file = hostile_str("failover-without-port.yaml");
+    let out = expect_exit(&["validate", &file], 1);
+    let line = first_error(&out);
+    assert!(
+        line.starts_with(&format!(
+            "{file}:1:1896: error: gatewayProxies.gatewayXroxy.failover:"
+        )),
+        "{line}"
+    );
+    assert!(
+        line.contains("lacks failover.port, failover.secretName"),
+        "{line}"
+    );
+    let out = expect_exit(&["render", "-f", &file], 1);
+    assert!(out.stdout.is_empty(), "printed {}", out.stdout);
+
+    // The secret name is needed only where the chart generates the failover Gateway: with the
+    // port given and no gatewaySettings, the proxy renders with its failover port.
+    let dir = workdir();
+    let values = dir.path().join("failover-port-only.yaml");
+    let proxy = "gatewayProxies:\n  second:\n    kind:\n      deployment:\n        replicas: 1\n    podTemplate:\n      httpPort: 8080\n      httpsPort: 8443\n      image:\n        repository: gloo-envoy-wrapper\n        tag: 1.5.0\n    service:\n      type: ClusterIP\n      httpPort: 80\n      httpsPort: 443\n    globalDownstreamMaxConnections: 250000\n    loopBackAddress: 127.0.0.1\n    failover:\n      enabled: true\n      port: 15999\n";
+    fs::write(&values, proxy).expect("write values");
+    let out = expect_exit(&["render", "-f", path_str(&values)], 0);
+    let ports: Vec<serde_yaml::Value> = documents(&out.stdout)
+        .into_iter()
+        .filter(|d| d["metadata"]["name"].as_str() == Some("second"))
+        .filter_map(|d| match d["kind"].as_str() {
+            Some("Deployment") => {
+                Some(d["spec"]["template"]["spec"]["containers"][0]["ports"].clone())
+            }
+            Some("Service") => Some(d["spec"]["ports"].clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ports.len(), 2, "{}", out.stdout);
+    for list in &ports {
+        let failover = list
+            .as_sequence()
+            .and_then(|l| l.iter().find(|p| p["name"].as_str() == Some("failover")))
+            .unwrap_or_else(|| panic!("no failover port in {list:?}"));
+        let port = failover.get("containerPort").unwrap_or(&failover["port"]);
+        assert_eq!(port.as_u64(), Some(15999), "{failover:?}");
+    }
+    // With gatewaySettings the failover Gateway is generated, and its secret is asked for.
+    let gateway = values.with_file_name("failover-gateway.yaml");
+    fs::write(
+        &gateway,
+        format!("{proxy}    gatewaySettings:\n      useProxyProto: true\n"),
+    )
+    .expect("write values");
+    let out = expect_exit(&["validate", path_str(&gateway)], 1);
+    let line = first_error(&out);
+    assert!(
+        line.starts_with(&format!("{}:19:7:", path_str(&gateway))),
+        "{line}"
+    );
+    assert!(line.contains("lacks failover.secretName"), "{line}");
+}

@@ -278,6 +278,7 @@ fn check_tree(merged: Node, touched: Option<&[String]>, mode: Mode) -> Validated
         diagnostics.extend(rules::unsupported_helpers(&merged));
         diagnostics.extend(rules::gateway_options(&merged));
         diagnostics.extend(rules::incomplete_proxies(&merged));
+        diagnostics.extend(rules::incomplete_failover(&merged));
     }
     if diag::has_errors(&diagnostics) {
         values = None;

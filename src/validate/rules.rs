@@ -134,6 +134,84 @@ pub(super) fn incomplete_proxies(merged: &Node) -> Vec<Diagnostic> {
     out
 }
 
+/// `gatewayProxies.NAME.failover` with `enabled: true` adds a failover port to the proxy's
+/// container and Service and, where the chart generates the proxy's Gateways (a non-empty
+/// `gatewaySettings`, `gateway.enabled`), a failover Gateway serving TLS from the secret
+/// `secretName`. Only `gatewayProxy` has defaults for the port and the secret; without them the
+/// upstream chart renders an empty container port, which Kubernetes refuses, and a Gateway whose
+/// secret has no name.
+pub(super) fn incomplete_failover(merged: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(Node {
+        value: Value::Map(proxies),
+        ..
+    }) = lookup(merged, &["gatewayProxies"])
+    else {
+        return out;
+    };
+    let gateways = is_true(merged, &["gateway", "enabled"]);
+    for (name, (_, proxy)) in proxies {
+        if is_true(proxy, &["disabled"]) {
+            continue;
+        }
+        let Some(Node {
+            value: Value::Map(failover),
+            ..
+        }) = lookup(proxy, &["failover"])
+        else {
+            continue;
+        };
+        let Some((
+            enabled_key,
+            Node {
+                value: Value::Bool(true),
+                ..
+            },
+        )) = failover.get("enabled")
+        else {
+            continue;
+        };
+        let generated_gateway = gateways
+            && matches!(lookup(proxy, &["gatewaySettings"]), Some(Node { value: Value::Map(m), .. }) if !m.is_empty());
+        let mut missing = Vec::new();
+        if lookup(proxy, &["failover", "port"]).is_none() {
+            missing.push("failover.port");
+        }
+        if generated_gateway && lookup(proxy, &["failover", "secretName"]).is_none() {
+            missing.push("failover.secretName");
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(
+                enabled_key.location.clone(),
+                "failover-incomplete",
+                format!(
+                    "gateway proxy `{name}` enables failover but lacks {}",
+                    missing.join(", ")
+                ),
+            )
+            .with_path(format!("gatewayProxies.{name}.failover"))
+            .with_hint(
+                "give the failover port and, for the generated failover Gateway, the name of its TLS secret (gatewayProxy's defaults are 15443 and failover-downstream)",
+            ),
+        );
+    }
+    out
+}
+
+/// Whether the node at `path` below `node` is `true`.
+fn is_true(node: &Node, path: &[&str]) -> bool {
+    matches!(
+        lookup(node, path),
+        Some(Node {
+            value: Value::Bool(true),
+            ..
+        })
+    )
+}
+
 /// The non-null node at `path` below `node`.
 fn lookup<'a>(node: &'a Node, path: &[&str]) -> Option<&'a Node> {
     let mut at = node;
