@@ -91,7 +91,7 @@ fn as_int(node: Option<&Node>) -> Option<i64> {
 }
 
 /// Truth as Go templates see it: false, 0, "", null, empty collections and absence are false.
-fn truthy(node: Option<&Node>) -> bool {
+pub(crate) fn truthy(node: Option<&Node>) -> bool {
     match node.map(|n| &n.value) {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,

@@ -3,6 +3,7 @@
 //! the generated Gateways cannot carry. Each works on the merged, positioned values.
 
 use crate::diag::Diagnostic;
+use crate::istio::checks::truthy;
 use crate::load::{Node, Value};
 
 /// Values of the upstream chart that name Helm templates of a parent chart (`define` blocks
@@ -149,9 +150,9 @@ pub(super) fn incomplete_failover(merged: &Node) -> Vec<Diagnostic> {
     else {
         return out;
     };
-    let gateways = is_true(merged, &["gateway", "enabled"]);
+    let gateways = truthy(lookup(merged, &["gateway", "enabled"]));
     for (name, (_, proxy)) in proxies {
-        if is_true(proxy, &["disabled"]) {
+        if truthy(lookup(proxy, &["disabled"])) {
             continue;
         }
         let Some(Node {
@@ -171,8 +172,7 @@ pub(super) fn incomplete_failover(merged: &Node) -> Vec<Diagnostic> {
         else {
             continue;
         };
-        let generated_gateway = gateways
-            && matches!(lookup(proxy, &["gatewaySettings"]), Some(Node { value: Value::Map(m), .. }) if !m.is_empty());
+        let generated_gateway = gateways && truthy(lookup(proxy, &["gatewaySettings"]));
         let mut missing = Vec::new();
         if lookup(proxy, &["failover", "port"]).is_none() {
             missing.push("failover.port");
@@ -199,17 +199,6 @@ pub(super) fn incomplete_failover(merged: &Node) -> Vec<Diagnostic> {
         );
     }
     out
-}
-
-/// Whether the node at `path` below `node` is `true`.
-fn is_true(node: &Node, path: &[&str]) -> bool {
-    matches!(
-        lookup(node, path),
-        Some(Node {
-            value: Value::Bool(true),
-            ..
-        })
-    )
 }
 
 /// The non-null node at `path` below `node`.
