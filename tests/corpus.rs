@@ -13,42 +13,12 @@
 
 mod support;
 
-use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use support::RunOutput;
+use support::{validate_json, Finding, Reported};
 
 /// Fewest files the corpus may hold (the acceptance asks for 40; the corpus is meant to exceed it).
 const MIN_CORPUS_FILES: usize = 45;
-
-/// One finding as the corpus states it and as the binary reports it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Finding {
-    severity: String,
-    rule: String,
-    line: u64,
-    col: u64,
-    path: String,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {} {}:{} {}",
-            self.severity, self.rule, self.line, self.col, self.path
-        )
-    }
-}
-
-/// One diagnostic of `--output json`, with the fields the corpus does not assert kept too.
-#[derive(Debug, Clone)]
-struct Reported {
-    file: String,
-    finding: Finding,
-    message: String,
-    hint: Option<String>,
-}
 
 fn corpus_root() -> PathBuf {
     support::repo_root().join("tests/corpus/values")
@@ -142,60 +112,6 @@ fn parse_expectation(spec: &str) -> Result<Finding, String> {
         col,
         path: parts.get(3).map_or_else(String::new, |p| p.to_string()),
     })
-}
-
-/// `gloo-chart validate --output json ARGS...` from the repository root.
-fn validate_json(args: &[&str]) -> (RunOutput, Vec<Reported>) {
-    let mut full = vec!["validate", "--output", "json"];
-    full.extend_from_slice(args);
-    let out = support::run_bin(&full, None);
-    assert!(
-        !out.timed_out,
-        "gloo-chart {full:?} timed out\n{}",
-        out.describe()
-    );
-    let json: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "gloo-chart {full:?} did not print a JSON array: {e}\n{}",
-            out.describe()
-        )
-    });
-    let items = json
-        .as_array()
-        .unwrap_or_else(|| panic!("gloo-chart {full:?} printed JSON that is not an array"));
-    let reported = items.iter().map(|d| reported(d, &full)).collect();
-    (out, reported)
-}
-
-fn reported(d: &Value, args: &[&str]) -> Reported {
-    let text = |key: &str| -> String {
-        d.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| panic!("{args:?}: diagnostic without string `{key}`: {d}"))
-            .to_string()
-    };
-    let number = |key: &str| -> u64 {
-        d.get(key)
-            .and_then(Value::as_u64)
-            .unwrap_or_else(|| panic!("{args:?}: diagnostic without number `{key}`: {d}"))
-    };
-    let hint = match d.get("hint") {
-        Some(Value::String(h)) => Some(h.clone()),
-        Some(Value::Null) => None,
-        other => panic!("{args:?}: `hint` is neither a string nor null: {other:?}"),
-    };
-    Reported {
-        file: text("file"),
-        finding: Finding {
-            severity: text("severity"),
-            rule: text("rule"),
-            line: number("line"),
-            col: number("column"),
-            path: text("path"),
-        },
-        message: text("message"),
-        hint,
-    }
 }
 
 /// Lines of a set difference, for assertion messages.

@@ -3,8 +3,9 @@
 //! The script builds them from the schema alone, so nothing else notices when the schema, the
 //! checks beyond it or the values a gateway proxy must give change under it: seeds meant to be
 //! accepted would be refused (and `render_valid`, which renders only what validates, would never
-//! see them), and seeds meant to break the schema would pass. These tests run the script into a
-//! temporary directory and hold each kind of file to what it is for:
+//! see them), and seeds meant to break the schema would pass. The test runs the script into a
+//! temporary directory, validates the directory in one run and holds each kind of file to what it
+//! is for:
 //! - `seed-*`: the schema accepts it (a check beyond the schema may still refuse it);
 //! - `refused-*`: the schema refuses it, and it varies a path that also has a `seed-*`;
 //! - `proxies-*`: it validates with no error and renders one Deployment per proxy, each with the
@@ -17,7 +18,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
-use support::{repo_root, run_bin, run_with_timeout, DEFAULT_TIMEOUT};
+use support::{repo_root, run_bin, run_with_timeout, validate_json, Finding, DEFAULT_TIMEOUT};
 
 /// Runs `scripts/fuzz-seeds DIR` and returns the names of the files it wrote.
 fn write_seeds(dir: &Path) -> BTreeSet<String> {
@@ -41,64 +42,66 @@ fn write_seeds(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// The file name (without directory) and rule of every error and warning, by file name.
-fn findings_by_file(report: &str) -> BTreeMap<String, Vec<(String, String)>> {
-    let findings: Vec<Value> = serde_json::from_str(report).expect("validate --output json");
-    let mut by_file: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for f in findings {
-        let file = f["file"].as_str().expect("finding has a file");
-        let name = Path::new(file)
+/// Every finding `gloo-chart validate` reports for the files of `dir`, by file name. Exit 1 is
+/// expected, as the refused files are invalid; 2 would mean the run itself failed.
+fn findings_by_file(dir: &Path) -> BTreeMap<String, Vec<Finding>> {
+    let (out, reported) = validate_json(&[dir.to_str().expect("UTF-8 temp path")]);
+    assert_eq!(out.code, Some(1), "{}", out.describe());
+    let mut by_file: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for r in reported {
+        let name = Path::new(&r.file)
             .file_name()
             .and_then(|n| n.to_str())
             .expect("file name")
             .to_string();
-        let field = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-        by_file
-            .entry(name)
-            .or_default()
-            .push((field("severity"), field("rule")));
+        by_file.entry(name).or_default().push(r.finding);
     }
     by_file
 }
 
-fn is_schema_rule(rule: &str) -> bool {
-    rule.starts_with("schema-")
-}
-
+/// Runs the script once, validates all it wrote in one run, and holds each kind of file to its
+/// purpose.
 #[test]
-fn seeds_keep_to_the_schema_and_refused_files_break_it() {
+fn every_seed_file_serves_its_purpose() {
     let dir = tempfile::tempdir().expect("temp dir");
     let names = write_seeds(dir.path());
+    let by_file = findings_by_file(dir.path());
+    let findings = |name: &str| by_file.get(name).map(Vec::as_slice).unwrap_or_default();
+    per_path_files_keep_to_the_schema_or_break_it(&names, findings);
+    files_of_many_proxies_validate_and_render_every_proxy(dir.path(), &names, findings);
+}
+
+fn per_path_files_keep_to_the_schema_or_break_it<'a>(
+    names: &BTreeSet<String>,
+    findings: impl Fn(&str) -> &'a [Finding],
+) {
+    let is_schema = |f: &&Finding| f.rule.starts_with("schema-");
     let seeds: BTreeSet<&str> = names
         .iter()
         .filter_map(|n| n.strip_prefix("seed-"))
         .collect();
-    let refused: Vec<&String> = names.iter().filter(|n| n.starts_with("refused-")).collect();
+    let refused = names.iter().filter(|n| n.starts_with("refused-")).count();
     assert!(!seeds.is_empty(), "no seed-* files in {names:?}");
-    assert!(!refused.is_empty(), "no refused-* files in {names:?}");
-
-    let dir_arg = dir.path().to_str().expect("UTF-8 temp path");
-    let out = run_bin(&["validate", "--output", "json", dir_arg], None);
-    // Exit 1: some files are invalid; 2 would mean the run itself failed.
-    assert_eq!(out.code, Some(1), "{}", out.describe());
-    let by_file = findings_by_file(&out.stdout);
+    assert!(refused > 0, "no refused-* files in {names:?}");
 
     let mut problems = Vec::new();
-    for name in &names {
-        let found = by_file.get(name).map(Vec::as_slice).unwrap_or_default();
+    for name in names {
+        let found = findings(name);
         if name.starts_with("seed-") {
-            for (severity, rule) in found.iter().filter(|(_, r)| is_schema_rule(r)) {
-                problems.push(format!("{name}: the schema refuses it ({severity} {rule})"));
+            // Checks beyond the schema may refuse a seed; the schema itself must not.
+            for f in found.iter().filter(is_schema) {
+                problems.push(format!("{name}: the schema refuses it ({f})"));
             }
-        } else if name.starts_with("refused-") {
-            if !found.iter().any(|(s, r)| s == "error" && is_schema_rule(r)) {
+        } else if let Some(rest) = name.strip_prefix("refused-") {
+            if !found
+                .iter()
+                .filter(is_schema)
+                .any(|f| f.severity == "error")
+            {
                 problems.push(format!("{name}: no schema error (findings: {found:?})"));
             }
             // refused-IIII-J.yaml varies the path of seed-IIII.yaml.
-            let index = name
-                .strip_prefix("refused-")
-                .and_then(|rest| rest.split('-').next())
-                .unwrap_or_default();
+            let index = rest.split('-').next().unwrap_or_default();
             if !seeds.contains(format!("{index}.yaml").as_str()) {
                 problems.push(format!("{name}: no seed-{index}.yaml for its path"));
             }
@@ -107,7 +110,7 @@ fn seeds_keep_to_the_schema_and_refused_files_break_it() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The parts of a rendered document these tests read.
+/// The parts of a rendered document the test reads.
 #[derive(Deserialize)]
 struct Doc {
     kind: String,
@@ -145,16 +148,23 @@ fn deployments(stream: &str) -> BTreeMap<String, Vec<String>> {
     found
 }
 
-#[test]
-fn files_of_many_proxies_validate_and_render_every_proxy() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let names = write_seeds(dir.path());
+fn files_of_many_proxies_validate_and_render_every_proxy<'a>(
+    dir: &Path,
+    names: &BTreeSet<String>,
+    findings: impl Fn(&str) -> &'a [Finding],
+) {
     let many: Vec<&String> = names.iter().filter(|n| n.starts_with("proxies-")).collect();
     assert!(!many.is_empty(), "no proxies-* files in {names:?}");
 
     let mut istio_files = 0;
     for name in many {
-        let path = dir.path().join(name);
+        let errors: Vec<&Finding> = findings(name)
+            .iter()
+            .filter(|f| f.severity == "error")
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+
+        let path = dir.join(name);
         let path = path.to_str().expect("UTF-8 temp path");
         let text = std::fs::read_to_string(path).expect("read seed");
         let values: Value = serde_json::from_str(&text).expect("seed files are JSON");
@@ -166,15 +176,6 @@ fn files_of_many_proxies_validate_and_render_every_proxy() {
         assert!(proxies.len() > 20, "{name}: only {} proxies", proxies.len());
         let istio = values["global"]["istioSDS"]["enabled"] == Value::Bool(true);
         istio_files += usize::from(istio);
-
-        let checked = run_bin(&["validate", "--output", "json", path], None);
-        assert!(checked.success(), "{name}: {}", checked.describe());
-        let errors = findings_by_file(&checked.stdout)
-            .into_values()
-            .flatten()
-            .filter(|(s, _)| s == "error")
-            .count();
-        assert_eq!(errors, 0, "{name}: {}", checked.stdout);
 
         let rendered = run_bin(&["render", "-f", path], None);
         assert!(rendered.success(), "{name}: {}", rendered.describe());

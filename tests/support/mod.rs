@@ -320,3 +320,86 @@ pub fn crd_problems(doc: &serde_json::Value, file: &str) -> Vec<String> {
     );
     problems
 }
+
+/// One finding of `gloo-chart validate`, as a test expects it and as the binary reports it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub severity: String,
+    pub rule: String,
+    pub line: u64,
+    pub col: u64,
+    pub path: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} {}:{} {}",
+            self.severity, self.rule, self.line, self.col, self.path
+        )
+    }
+}
+
+/// One diagnostic of `--output json`, with the fields a test may not compare kept too.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    pub file: String,
+    pub finding: Finding,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// `gloo-chart validate --output json ARGS...` from the repository root.
+pub fn validate_json(args: &[&str]) -> (RunOutput, Vec<Reported>) {
+    let mut full = vec!["validate", "--output", "json"];
+    full.extend_from_slice(args);
+    let out = run_bin(&full, None);
+    assert!(
+        !out.timed_out,
+        "gloo-chart {full:?} timed out\n{}",
+        out.describe()
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "gloo-chart {full:?} did not print a JSON array: {e}\n{}",
+            out.describe()
+        )
+    });
+    let items = json
+        .as_array()
+        .unwrap_or_else(|| panic!("gloo-chart {full:?} printed JSON that is not an array"));
+    let reported = items.iter().map(|d| reported(d, &full)).collect();
+    (out, reported)
+}
+
+fn reported(d: &serde_json::Value, args: &[&str]) -> Reported {
+    let text = |key: &str| -> String {
+        d.get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_else(|| panic!("{args:?}: diagnostic without string `{key}`: {d}"))
+            .to_string()
+    };
+    let number = |key: &str| -> u64 {
+        d.get(key)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or_else(|| panic!("{args:?}: diagnostic without number `{key}`: {d}"))
+    };
+    let hint = match d.get("hint") {
+        Some(serde_json::Value::String(h)) => Some(h.clone()),
+        Some(serde_json::Value::Null) => None,
+        other => panic!("{args:?}: `hint` is neither a string nor null: {other:?}"),
+    };
+    Reported {
+        file: text("file"),
+        finding: Finding {
+            severity: text("severity"),
+            rule: text("rule"),
+            line: number("line"),
+            col: number("column"),
+            path: text("path"),
+        },
+        message: text("message"),
+        hint,
+    }
+}
