@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{run_bin, RunOutput};
+use support::{documents, run_bin, RunOutput};
 
 fn hostile(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -532,16 +532,6 @@ fn line_separators_in_annotations_render_as_valid_yaml() {
         settings["spec"]["extensions"]["x\u{2028}y"].as_str(),
         Some("line\u{2028}separator")
     );
-}
-
-/// Every document of a rendered stream, each checked to parse.
-fn documents(stream: &str) -> Vec<serde_yaml::Value> {
-    stream
-        .split("\n---\n")
-        .map(|d| {
-            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
-        })
-        .collect()
 }
 
 /// The Settings resource of a rendered stream, after checking that every document parses.

@@ -13,12 +13,13 @@
 
 mod support;
 
-use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
-use support::{repo_root, run_bin, run_with_timeout, validate_json, Finding, DEFAULT_TIMEOUT};
+use support::{
+    documents, repo_root, run_bin, run_with_timeout, validate_json, Finding, DEFAULT_TIMEOUT,
+};
 
 /// Runs `scripts/fuzz-seeds DIR` and returns the names of the files it wrote.
 fn write_seeds(dir: &Path) -> BTreeSet<String> {
@@ -110,42 +111,23 @@ fn per_path_files_keep_to_the_schema_or_break_it<'a>(
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The parts of a rendered document the test reads.
-#[derive(Deserialize)]
-struct Doc {
-    kind: String,
-    metadata: Meta,
-    #[serde(default)]
-    spec: Option<serde_yaml::Value>,
-}
-
-#[derive(Deserialize)]
-struct Meta {
-    name: String,
-}
-
 /// Container names of each Deployment in a rendered stream, by Deployment name.
 fn deployments(stream: &str) -> BTreeMap<String, Vec<String>> {
-    let mut found = BTreeMap::new();
-    for de in serde_yaml::Deserializer::from_str(stream) {
-        let Some(doc) = Option::<Doc>::deserialize(de).expect("rendered document") else {
-            continue;
-        };
-        if doc.kind != "Deployment" {
-            continue;
-        }
-        let containers = doc
-            .spec
-            .as_ref()
-            .and_then(|s| s["template"]["spec"]["containers"].as_sequence().cloned())
-            .unwrap_or_default();
-        let names = containers
-            .iter()
-            .filter_map(|c| c["name"].as_str().map(str::to_string))
-            .collect();
-        found.insert(doc.metadata.name, names);
-    }
-    found
+    documents(stream)
+        .iter()
+        .filter(|d| d["kind"].as_str() == Some("Deployment"))
+        .map(|d| {
+            let name = d["metadata"]["name"].as_str().expect("Deployment name");
+            let containers = d["spec"]["template"]["spec"]["containers"]
+                .as_sequence()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| c["name"].as_str().map(str::to_string))
+                .collect();
+            (name.to_string(), containers)
+        })
+        .collect()
 }
 
 fn files_of_many_proxies_validate_and_render_every_proxy<'a>(

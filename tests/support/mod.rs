@@ -403,3 +403,13 @@ fn reported(d: &serde_json::Value, args: &[&str]) -> Reported {
         hint,
     }
 }
+
+/// Every document of a rendered stream, each checked to parse.
+pub fn documents(stream: &str) -> Vec<serde_yaml::Value> {
+    stream
+        .split("\n---\n")
+        .map(|d| {
+            serde_yaml::from_str::<serde_yaml::Value>(d).unwrap_or_else(|e| panic!("{e}\n{d}"))
+        })
+        .collect()
+}
