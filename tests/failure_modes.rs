@@ -628,11 +628,7 @@ fn numbers_past_64_bits_render_as_yaml_readers_can_read_them() {
     // 1.6397105843229737e+20 (`tests/helm.rs` compares with Helm).
     let file = hostile_str("number-past-64-bits.yaml");
     let out = expect_exit(&["render", "-f", &file], 0);
-    for doc in out.stdout.split("\n---\n") {
-        if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(doc) {
-            panic!("{e}\n{doc}");
-        }
-    }
+    documents(&out.stdout);
     assert!(
         out.stdout.contains("port: 1.6397105843229737e+20"),
         "{}",
